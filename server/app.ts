@@ -1,0 +1,111 @@
+// The composition root: the one place that picks the adapters and wires them around the core.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { AgentAccounts, type Bootstrap } from './auth/agent-accounts.ts';
+import type { Config } from './config.ts';
+import { systemClock, type Clock } from './core/clock.ts';
+import { createHttpApp } from './http/http-app.ts';
+import { createMetrics } from './http/metrics.ts';
+import { AgentPresence } from './realtime/agent-presence.ts';
+import { attachRealtime } from './realtime/socket-server.ts';
+import { EmbeddedResponder } from './responder/embedded.ts';
+import { KnowledgeBase } from './responder/knowledge-base.ts';
+import { openPostgresStore } from './store/postgres.ts';
+import { openSqliteStore } from './store/sqlite.ts';
+import type { Store } from './store/store.ts';
+import { SupportDesk } from './support-desk.ts';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..');
+
+export interface TandemOptions {
+  config: Config;
+  clock?: Clock;
+  log?: Logger;
+  /** PostgreSQL schema to use (tests isolate themselves with one). */
+  pgSchema?: string;
+  distDir?: string;
+}
+
+export interface Tandem {
+  url: string;
+  port: number;
+  store: Store;
+  desk: SupportDesk;
+  bootstrap: Bootstrap;
+  knowledgeBase: KnowledgeBase;
+  close(): Promise<void>;
+}
+
+/** Open storage, migrate, wire everything and listen on config.port (0 = any free port). */
+export async function startTandem(options: TandemOptions): Promise<Tandem> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? pino({ level: config.logLevel });
+
+  const store = config.databaseUrl
+    ? await openPostgresStore(config.databaseUrl, options.pgSchema ? { schema: options.pgSchema } : {})
+    : openSqliteStore(config.dataDir);
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+
+  const knowledgeBase = KnowledgeBase.fromDirectory(config.knowledgeDir);
+  const accounts = new AgentAccounts(store, clock);
+  const bootstrap = await accounts.bootstrap(config.admin);
+  const presence = new AgentPresence();
+  const desk = new SupportDesk({
+    store,
+    responder: new EmbeddedResponder(knowledgeBase),
+    clock,
+    agentsAvailable: () => presence.available(),
+  });
+  desk.listen({ error: (error, context) => log.error({ err: error, context }, 'background task failed') });
+
+  const httpServer = createServer();
+  const metrics = createMetrics({
+    queueLength: async () => (await store.queued()).length,
+    connectedSockets: () => ({ customer: realtime.io.of('/customer').sockets.size, agent: realtime.io.of('/agent').sockets.size }),
+  });
+  desk.listen(metrics.listener);
+  const app = createHttpApp({
+    accounts,
+    store,
+    metrics,
+    log,
+    distDir: options.distDir ?? resolve(REPO_ROOT, 'dist'),
+    demoDir: resolve(REPO_ROOT, 'widget/demo'),
+  });
+  httpServer.on('request', app);
+  const realtime = attachRealtime({ httpServer, desk, accounts, presence, log, allowedOrigins: config.allowedOrigins });
+
+  await new Promise<void>((resolveListen, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolveListen());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    store,
+    desk,
+    bootstrap,
+    knowledgeBase,
+    close() {
+      closing ??= (async () => {
+        await desk.idle();
+        await realtime.close();
+        httpServer.closeAllConnections();
+        await new Promise<void>((done) => httpServer.close(() => done()));
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

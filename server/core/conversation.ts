@@ -1,0 +1,210 @@
+// The conversation lifecycle as an append-only event log (after Rasa's tracker): every command is a pure
+// decision over the current conversation that returns the events to append, or refuses with a DomainError.
+// `evolve` folds an event into the conversation; the store keeps both the log and the folded projection.
+// ai → queued → agent → closed; a conversation may also close from ai or queued (the customer leaves).
+import type { ConversationState, ErrorCode, InteractionType, Priority, Sender } from '../../shared/protocol.ts';
+import { isoNow, type Clock } from './clock.ts';
+
+/** A message as the core creates it; the store gives it its seq. */
+export interface NewMessage {
+  id: string;
+  from: Sender;
+  text: string;
+  clientId?: string;
+  /** Agent id and display name, for agent messages. */
+  authorId?: string;
+  author?: string;
+}
+
+export type HandoffTrigger = 'customer_button' | 'customer_request' | 'ai_unsure' | 'policy';
+
+const TRIGGER_REASON: Record<HandoffTrigger, string> = {
+  customer_button: 'The customer pressed "Talk to a person".',
+  customer_request: 'The customer asked for a person.',
+  ai_unsure: 'The assistant could not answer confidently.',
+  policy: 'The escalation policy sent it to a person.',
+};
+export type Closer = 'customer' | 'agent' | 'system';
+
+export type ConversationEvent =
+  | { type: 'opened'; at: string }
+  | { type: 'message'; at: string; message: NewMessage }
+  | { type: 'handoff_requested'; at: string; trigger: HandoffTrigger; reason: string }
+  | { type: 'assigned'; at: string; agentId: string; agentName: string }
+  | { type: 'closed'; at: string; by: Closer; disposition?: string; label?: InteractionType }
+  | { type: 'rated'; at: string; score: number; comment?: string };
+
+export interface Conversation {
+  id: string;
+  state: ConversationState;
+  /** Count of events applied; the store appends only onto the version it read (optimistic concurrency). */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  type: InteractionType | null;
+  priority: Priority;
+  queuedAt: string | null;
+  handoffReason: string | null;
+  agentId: string | null;
+  agentName: string | null;
+  closedAt: string | null;
+  closedBy: Closer | null;
+  rating: { score: number; comment?: string } | null;
+}
+
+/** Everything a decision needs from the outside world. */
+export interface CoreContext {
+  clock: Clock;
+  newId: () => string;
+}
+
+/** A refusal the caller shows to the person who asked, with a protocol error code. */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+  }
+}
+
+/** The conversation before any event. */
+export function blankConversation(id: string, at: string): Conversation {
+  return {
+    id,
+    state: 'ai',
+    version: 0,
+    createdAt: at,
+    updatedAt: at,
+    type: null,
+    priority: 'normal',
+    queuedAt: null,
+    handoffReason: null,
+    agentId: null,
+    agentName: null,
+    closedAt: null,
+    closedBy: null,
+    rating: null,
+  };
+}
+
+/** Fold one event into the conversation. */
+export function evolve(conversation: Conversation, event: ConversationEvent): Conversation {
+  const next = { ...conversation, version: conversation.version + 1, updatedAt: event.at };
+  switch (event.type) {
+    case 'opened':
+    case 'message':
+      return next;
+    case 'handoff_requested':
+      return { ...next, state: 'queued', queuedAt: event.at, handoffReason: event.reason };
+    case 'assigned':
+      return { ...next, state: 'agent', agentId: event.agentId, agentName: event.agentName };
+    case 'closed':
+      return { ...next, state: 'closed', closedAt: event.at, closedBy: event.by, type: event.label ?? next.type };
+    case 'rated':
+      return { ...next, rating: event.comment ? { score: event.score, comment: event.comment } : { score: event.score } };
+  }
+}
+
+/** Fold a run of events. */
+export function evolveAll(conversation: Conversation, events: readonly ConversationEvent[]): Conversation {
+  return events.reduce(evolve, conversation);
+}
+
+function message(ctx: CoreContext, fields: Omit<NewMessage, 'id'>): ConversationEvent {
+  return { type: 'message', at: isoNow(ctx.clock), message: { id: ctx.newId(), ...fields } };
+}
+
+function ended(): DomainError {
+  return new DomainError('invalid_state', 'This conversation has ended. Start a new conversation to write again.');
+}
+
+/** A new conversation with the AI. */
+export function open(ctx: CoreContext, id: string): { conversation: Conversation; events: ConversationEvent[] } {
+  const at = isoNow(ctx.clock);
+  return { conversation: blankConversation(id, at), events: [{ type: 'opened', at }] };
+}
+
+/** The customer writes. */
+export function customerSays(c: Conversation, ctx: CoreContext, input: { text: string; clientId: string }): ConversationEvent[] {
+  if (c.state === 'closed') throw ended();
+  return [message(ctx, { from: 'customer', text: input.text, clientId: input.clientId })];
+}
+
+/** The AI answers; silent (no events) once a person owns the conversation or it has ended. */
+export function aiSays(c: Conversation, ctx: CoreContext, text: string): ConversationEvent[] {
+  if (c.state !== 'ai') return [];
+  return [message(ctx, { from: 'ai', text })];
+}
+
+/** Move the conversation to the queue for a person. Asking twice is harmless. */
+export function requestHandoff(
+  c: Conversation,
+  ctx: CoreContext,
+  input: { trigger: HandoffTrigger; reason?: string },
+): ConversationEvent[] {
+  if (c.state === 'closed') throw ended();
+  if (c.state !== 'ai') return [];
+  const reason = input.reason ?? TRIGGER_REASON[input.trigger];
+  return [
+    { type: 'handoff_requested', at: isoNow(ctx.clock), trigger: input.trigger, reason },
+    message(ctx, {
+      from: 'system',
+      text: 'You are in the queue for a person. You can keep writing here: they will see the whole conversation.',
+    }),
+  ];
+}
+
+/** An agent takes a queued conversation. Only one agent ever gets it. */
+export function assign(c: Conversation, ctx: CoreContext, agent: { id: string; name: string }): ConversationEvent[] {
+  if (c.state === 'agent' && c.agentId === agent.id) return [];
+  if (c.state !== 'queued') {
+    throw new DomainError('invalid_state', c.state === 'closed' ? 'This conversation has ended.' : 'This conversation is no longer waiting.');
+  }
+  return [
+    { type: 'assigned', at: isoNow(ctx.clock), agentId: agent.id, agentName: agent.name },
+    message(ctx, { from: 'system', text: `${agent.name} has joined the conversation.` }),
+  ];
+}
+
+/** The assigned agent writes. */
+export function agentSays(
+  c: Conversation,
+  ctx: CoreContext,
+  agent: { id: string; name: string },
+  input: { text: string; clientId: string },
+): ConversationEvent[] {
+  if (c.state === 'closed') throw ended();
+  if (c.state !== 'agent' || c.agentId !== agent.id) {
+    throw new DomainError('forbidden', 'You can write only in conversations assigned to you.');
+  }
+  return [message(ctx, { from: 'agent', text: input.text, clientId: input.clientId, authorId: agent.id, author: agent.name })];
+}
+
+/** End the conversation. The customer may end it at any time; an agent only one assigned to them. */
+export function close(
+  c: Conversation,
+  ctx: CoreContext,
+  input: { by: Closer; agentId?: string; disposition?: string; label?: InteractionType },
+): ConversationEvent[] {
+  if (c.state === 'closed') return [];
+  if (input.by === 'agent' && c.agentId !== input.agentId) {
+    throw new DomainError('forbidden', 'You can close only conversations assigned to you.');
+  }
+  const closed: ConversationEvent = { type: 'closed', at: isoNow(ctx.clock), by: input.by };
+  if (input.disposition) closed.disposition = input.disposition;
+  if (input.label) closed.label = input.label;
+  return [closed, message(ctx, { from: 'system', text: 'This conversation has ended. How did we do?' })];
+}
+
+/** The customer rates the ended conversation, once. */
+export function rate(c: Conversation, ctx: CoreContext, input: { score: number; comment?: string }): ConversationEvent[] {
+  if (c.state !== 'closed') throw new DomainError('invalid_state', 'You can rate the conversation once it has ended.');
+  if (c.rating) throw new DomainError('invalid_state', 'This conversation has already been rated.');
+  if (!Number.isInteger(input.score) || input.score < 1 || input.score > 5) {
+    throw new DomainError('invalid_payload', 'score must be a whole number from 1 to 5');
+  }
+  const rated: ConversationEvent = { type: 'rated', at: isoNow(ctx.clock), score: input.score };
+  if (input.comment) rated.comment = input.comment;
+  return [rated];
+}

@@ -1,0 +1,153 @@
+// The HTTP adapter (Express): the demo shop page, the widget script, the console, health, metrics and the
+// agent sign-in API. Everything is same-origin under helmet except /widget.js, which any page may load.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { describeIssues, LoginInput } from '../../shared/protocol.ts';
+import type { AgentAccounts } from '../auth/agent-accounts.ts';
+import type { Store } from '../store/store.ts';
+import type { TandemMetrics } from './metrics.ts';
+
+export interface HttpOptions {
+  accounts: AgentAccounts;
+  store: Store;
+  metrics: TandemMetrics;
+  log: Logger;
+  /** The built front end: widget.js and console/. */
+  distDir: string;
+  /** The demo shop page's folder. */
+  demoDir: string;
+}
+
+function bearer(req: Request): string | undefined {
+  const header = req.get('authorization');
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() || undefined : undefined;
+}
+
+export function createHttpApp(options: HttpOptions): express.Express {
+  const { accounts, store, metrics, log, distDir, demoDir } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  const widgetFile = join(distDir, 'widget.js');
+  const consoleDir = join(distDir, 'console');
+  const notBuilt: RequestHandler = (_req, res) => {
+    res.status(503).type('text').send('The front end is not built yet: run `npm run build` (npm start does it for you).');
+  };
+
+  // The drop-in widget: loadable from any origin (CORP cross-origin); the server decides who may connect.
+  app.get('/widget.js', (_req, res, next) => {
+    if (!existsSync(widgetFile)) return notBuilt(_req, res, next);
+    res.set({
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+      'Access-Control-Allow-Origin': '*',
+      'Cache-Control': 'public, max-age=300',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.sendFile(widgetFile);
+  });
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+        },
+      },
+    }),
+  );
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await store.ping();
+      res.json({ ok: true });
+    } catch (error) {
+      log.error({ err: error }, 'health check failed');
+      res.status(503).json({ ok: false, error: { code: 'internal', message: 'storage unreachable' } });
+    }
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: '16kb' }));
+  api.post('/auth/login', async (req, res) => {
+    const parsed = LoginInput.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      res.status(400).json({ error: { code: 'invalid_payload', message: describeIssues(parsed.error) } });
+      return;
+    }
+    const session = await accounts.login(parsed.data.email, parsed.data.password);
+    if (!session) {
+      log.warn({ email: parsed.data.email, ip: req.ip }, 'failed sign-in');
+      res.status(401).json({ error: { code: 'unauthorized', message: 'Wrong email or password.' } });
+      return;
+    }
+    log.info({ agentId: session.agent.id }, 'agent signed in');
+    res.json(session);
+  });
+  api.post('/auth/logout', async (req, res) => {
+    const token = bearer(req);
+    if (token) await accounts.logout(token);
+    res.status(204).end();
+  });
+  api.get('/auth/me', async (req, res) => {
+    const token = bearer(req);
+    const agent = token ? await accounts.authenticate(token) : null;
+    if (!agent) {
+      res.status(401).json({ error: { code: 'unauthorized', message: 'Sign in first.' } });
+      return;
+    }
+    res.json({ agent });
+  });
+  api.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'No such API route.' } });
+  });
+  app.use('/api', api);
+
+  if (existsSync(consoleDir)) {
+    app.use('/console', express.static(consoleDir, { index: 'index.html', redirect: true }));
+    app.get('/console/{*rest}', (_req, res) => res.sendFile(join(consoleDir, 'index.html')));
+  } else {
+    app.use('/console', notBuilt);
+  }
+
+  // The demo shop has inline styles of its own (it stands for any merchant's page).
+  app.get('/', (_req, res) => {
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
+    );
+    res.sendFile(join(demoDir, 'index.html'));
+  });
+
+  app.use((_req, res) => {
+    res.status(404).type('text').send('Not found');
+  });
+
+  const onError: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, _next) => {
+    if (error.type === 'entity.parse.failed' || error.type === 'entity.too.large') {
+      res.status(error.status ?? 400).json({
+        error: { code: error.type === 'entity.too.large' ? 'too_long' : 'invalid_payload', message: error.type === 'entity.too.large' ? 'Request body too large.' : 'Request body is not valid JSON.' },
+      });
+      return;
+    }
+    log.error({ err: error }, 'request failed');
+    res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side.' } });
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,61 @@
+// `npm start`: read the environment, start Tandem, say where everything is, and stop cleanly on a signal.
+import { pino } from 'pino';
+import { startTandem } from './app.ts';
+import { loadConfig, type Config } from './config.ts';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+
+const log = pino({ level: config.logLevel });
+const notYet: [string | undefined, string][] = [
+  [config.redisUrl, 'REDIS_URL is set, but running as one node of several is not built yet; running as a single node.'],
+  [config.llm.baseUrl ?? config.llm.model, 'OPENAI_BASE_URL / TANDEM_MODEL are set, but the LLM responder is not built yet; using the embedded responder.'],
+  [config.merchantApi, 'TANDEM_MERCHANT_API is set, but merchant actions are not built yet; it is not called.'],
+];
+for (const [value, warning] of notYet) if (value) log.warn(warning);
+
+try {
+  const tandem = await startTandem({ config, log });
+  const { url, bootstrap } = tandem;
+  const signIn = bootstrap.oneTimePassword
+    ? `${bootstrap.email} with the one-time password ${bootstrap.oneTimePassword}\n                        (a new one is made at every start; set TANDEM_ADMIN_EMAIL and TANDEM_ADMIN_PASSWORD to choose your own)`
+    : `${bootstrap.email} with the password in TANDEM_ADMIN_PASSWORD`;
+  process.stdout.write(
+    [
+      '',
+      `Tandem is running on ${url}`,
+      `  Demo shop + widget:   ${url}/`,
+      `  Agent console:        ${url}/console/`,
+      `  Widget script:        ${url}/widget.js`,
+      `  Health / metrics:     ${url}/healthz  ${url}/metrics`,
+      `  Storage:              ${tandem.store.dialect === 'sqlite' ? 'embedded SQLite' : 'PostgreSQL'} at ${tandem.store.location}`,
+      `  Knowledge base:       ${tandem.knowledgeBase.articles} articles from ${config.knowledgeDir}`,
+      `  Sign in as:           ${signIn}`,
+      '',
+    ].join('\n') + '\n',
+  );
+  log.info({ url, storage: tandem.store.dialect, agent: bootstrap.email }, 'tandem started');
+
+  const stop = (signal: string) => {
+    log.info({ signal }, 'stopping');
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    tandem.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'unclean stop');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+} catch (error) {
+  log.fatal({ err: error }, 'Tandem could not start');
+  process.exit(1);
+}

@@ -1,0 +1,123 @@
+// The deployer's knowledge base: Markdown articles, each split into self-contained sections that can be shown
+// to a customer as an answer, indexed with MiniSearch (BM25 with prefix and fuzzy matching).
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import MiniSearch from 'minisearch';
+
+export interface Section {
+  id: string;
+  article: string;
+  title: string;
+  heading: string;
+  keywords: string;
+  text: string;
+}
+
+export interface Hit {
+  section: Section;
+  score: number;
+  /** Share of the question's meaningful words that the section matched, 0..1. */
+  coverage: number;
+}
+
+// Words that carry no topic; dropping them keeps "how do I …" from matching every article.
+const STOP_WORDS = new Set(
+  `a about am an and any are as at be been but by can could did do does doing for from get got had has have how
+  i if in into is it its just me my myself no not of on or our please so some than that the their them then there
+  these this to too us was we were what when where which who why will with would you your yours hi hello hey thanks
+  thank ok okay yes still want need know tell help`.split(/\s+/),
+);
+
+/** Lower-cased, non-stop-word terms of a text (the same rule for the index and the questions). */
+export function meaningfulTerms(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((term) => term.length > 1 && !STOP_WORDS.has(term));
+}
+
+interface Parsed {
+  title: string;
+  keywords: string;
+  summary: string;
+  sections: { heading: string; text: string }[];
+}
+
+/** Split one article: front matter (title, keywords), the summary paragraph, then its `## ` sections. */
+export function parseArticle(markdown: string, fallbackTitle: string): Parsed {
+  let body = markdown.replace(/\r\n/g, '\n');
+  const meta: Record<string, string> = {};
+  const front = /^---\n([\s\S]*?)\n---\n/.exec(body);
+  if (front) {
+    for (const line of front[1]!.split('\n')) {
+      const colon = line.indexOf(':');
+      if (colon > 0) meta[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+    }
+    body = body.slice(front[0].length);
+  }
+  const [intro = '', ...rest] = body.split(/^## /m);
+  const clean = (s: string) => s.replace(/\*\*/g, '').replace(/^# .*$/m, '').trim();
+  return {
+    title: meta.title ?? fallbackTitle,
+    keywords: meta.keywords ?? '',
+    summary: clean(intro),
+    sections: rest.map((chunk) => {
+      const newline = chunk.indexOf('\n');
+      return { heading: chunk.slice(0, newline).trim(), text: clean(chunk.slice(newline + 1)) };
+    }),
+  };
+}
+
+export class KnowledgeBase {
+  readonly articles: number;
+  readonly sections: readonly Section[];
+  readonly #index: MiniSearch<Section>;
+
+  constructor(sections: readonly Section[]) {
+    this.sections = sections;
+    this.articles = new Set(sections.map((s) => s.article)).size;
+    this.#index = new MiniSearch<Section>({
+      fields: ['title', 'heading', 'keywords', 'text'],
+      storeFields: [],
+      processTerm: (term) => {
+        const t = term.toLowerCase();
+        return t.length > 1 && !STOP_WORDS.has(t) ? t : null;
+      },
+      searchOptions: {
+        boost: { title: 2, heading: 2, keywords: 1.5 },
+        prefix: (term) => term.length > 3,
+        fuzzy: (term) => (term.length > 5 ? 0.2 : false),
+        combineWith: 'OR',
+      },
+    });
+    this.#index.addAll([...sections]);
+  }
+
+  /** Load every `*.md` article of a folder. */
+  static fromDirectory(dir: string): KnowledgeBase {
+    const sections: Section[] = [];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.md')).sort()) {
+      const article = basename(file, '.md');
+      const parsed = parseArticle(readFileSync(join(dir, file), 'utf8'), article);
+      const base = { article, title: parsed.title, keywords: parsed.keywords };
+      if (parsed.summary) sections.push({ ...base, id: `${article}#summary`, heading: parsed.title, text: parsed.summary });
+      parsed.sections.forEach((s, i) => sections.push({ ...base, id: `${article}#${i + 1}`, heading: s.heading, text: s.text }));
+    }
+    return new KnowledgeBase(sections);
+  }
+
+  /** The best sections for a question, best first. */
+  search(question: string, limit = 3): Hit[] {
+    const asked = new Set(meaningfulTerms(question));
+    if (asked.size === 0) return [];
+    const byId = new Map(this.sections.map((s) => [s.id, s]));
+    return this.#index
+      .search(question)
+      .slice(0, limit)
+      .map((result) => {
+        // queryTerms are the question's words that matched (after prefix/fuzzy expansion).
+        const matched = new Set(result.queryTerms.filter((t) => asked.has(t)));
+        return { section: byId.get(String(result.id))!, score: result.score, coverage: matched.size / asked.size };
+      });
+  }
+}

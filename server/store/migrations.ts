@@ -1,0 +1,87 @@
+// Schema migrations, written once for both engines; the only dialect difference is how the log's sequence is
+// generated. Add a migration by appending an entry; never edit one that has shipped.
+import { sql, type Kysely } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { Dialect } from './store.ts';
+
+function initial(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('conversations')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('token_hash', 'text', (col) => col.notNull().unique())
+        .addColumn('state', 'text', (col) => col.notNull())
+        .addColumn('version', 'integer', (col) => col.notNull())
+        .addColumn('type', 'text')
+        .addColumn('priority', 'text', (col) => col.notNull())
+        .addColumn('queued_at', 'text')
+        .addColumn('handoff_reason', 'text')
+        .addColumn('agent_id', 'text')
+        .addColumn('agent_name', 'text')
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addColumn('updated_at', 'text', (col) => col.notNull())
+        .addColumn('closed_at', 'text')
+        .addColumn('closed_by', 'text')
+        .addColumn('csat_score', 'integer')
+        .addColumn('csat_comment', 'text')
+        .execute();
+      await db.schema.createIndex('conversations_state').on('conversations').columns(['state', 'queued_at']).execute();
+      await db.schema.createIndex('conversations_agent').on('conversations').columns(['agent_id', 'state']).execute();
+
+      let events = db.schema.createTable('conversation_events');
+      events =
+        dialect === 'postgres'
+          ? events.addColumn('seq', 'bigserial', (col) => col.primaryKey())
+          : events.addColumn('seq', 'integer', (col) => col.primaryKey().autoIncrement());
+      await events
+        .addColumn('conversation_id', 'text', (col) => col.notNull().references('conversations.id'))
+        .addColumn('kind', 'text', (col) => col.notNull())
+        .addColumn('at', 'text', (col) => col.notNull())
+        .addColumn('message_id', 'text', (col) => col.unique())
+        .addColumn('sender', 'text')
+        .addColumn('text', 'text')
+        .addColumn('client_id', 'text')
+        .addColumn('author', 'text')
+        .addColumn('data', 'text')
+        .execute();
+      await db.schema
+        .createIndex('conversation_events_conversation')
+        .on('conversation_events')
+        .columns(['conversation_id', 'seq'])
+        .execute();
+      // The same clientId twice stores one message (the protocol's idempotency key).
+      await db.schema
+        .createIndex('conversation_events_client_id')
+        .unique()
+        .on('conversation_events')
+        .columns(['conversation_id', 'client_id'])
+        .where(sql.ref('client_id'), 'is not', null)
+        .execute();
+
+      await db.schema
+        .createTable('agents')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('email', 'text', (col) => col.notNull().unique())
+        .addColumn('name', 'text', (col) => col.notNull())
+        .addColumn('role', 'text', (col) => col.notNull())
+        .addColumn('password_hash', 'text', (col) => col.notNull())
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .execute();
+      await db.schema
+        .createTable('agent_sessions')
+        .addColumn('token_hash', 'text', (col) => col.primaryKey())
+        .addColumn('agent_id', 'text', (col) => col.notNull().references('agents.id').onDelete('cascade'))
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addColumn('expires_at', 'text', (col) => col.notNull())
+        .execute();
+    },
+  };
+}
+
+/** Every migration, in order, for the given engine. */
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    getMigrations: async () => ({ '0001_initial': initial(dialect) }),
+  };
+}

@@ -1,0 +1,37 @@
+// PostgreSQL (DATABASE_URL): the same schema and queries as the embedded store, through node-postgres.
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+import { Store } from './store.ts';
+
+// bigint (int8, the log's seq) comes back as a string by default; our seqs fit a JS number for 2^53 events.
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** Connect to PostgreSQL; with `schema`, every query runs in that schema (created when absent). */
+export async function openPostgresStore(databaseUrl: string, options: { schema?: string; max?: number } = {}): Promise<Store> {
+  const { schema } = options;
+  if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+  if (schema) {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await client.query(`create schema if not exists ${schema}`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    types,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const url = new URL(databaseUrl);
+  url.password = url.password ? '***' : '';
+  return new Store(db, 'postgres', `${url.toString()}${schema ? ` (schema ${schema})` : ''}`);
+}

@@ -1,0 +1,60 @@
+// Table shapes for Kysely. Timestamps are ISO 8601 text and JSON is text on both engines, so one set of queries
+// and one set of migrations serve the embedded SQLite store and PostgreSQL alike.
+import type { Generated } from 'kysely';
+
+export interface ConversationsTable {
+  id: string;
+  token_hash: string;
+  state: string;
+  version: number;
+  type: string | null;
+  priority: string;
+  queued_at: string | null;
+  handoff_reason: string | null;
+  agent_id: string | null;
+  agent_name: string | null;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  closed_by: string | null;
+  csat_score: number | null;
+  csat_comment: string | null;
+}
+
+/** The append-only log: one row per conversation event; messages are the rows with kind 'message'. */
+export interface ConversationEventsTable {
+  seq: Generated<number>;
+  conversation_id: string;
+  kind: string;
+  at: string;
+  message_id: string | null;
+  sender: string | null;
+  text: string | null;
+  client_id: string | null;
+  author: string | null;
+  /** The rest of the event, as JSON. */
+  data: string | null;
+}
+
+export interface AgentsTable {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface AgentSessionsTable {
+  token_hash: string;
+  agent_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface Database {
+  conversations: ConversationsTable;
+  conversation_events: ConversationEventsTable;
+  agents: AgentsTable;
+  agent_sessions: AgentSessionsTable;
+}

@@ -1,0 +1,359 @@
+// Storage behind one interface and one query layer (Kysely): the embedded engine (SQLite through node:sqlite,
+// in DATA_DIR) and PostgreSQL (DATABASE_URL) run the same queries and the same migrations.
+// Why SQLite and not PGlite for the embedded engine: docs/ARCHITECTURE.md ("Storage"), measured by
+// `npm run bench:storage`.
+import type { Kysely, Transaction } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import type { InteractionType, Message, Priority, Sender } from '../../shared/protocol.ts';
+import type { Closer, Conversation, ConversationEvent } from '../core/conversation.ts';
+import type { Database } from './schema.ts';
+import { migrationProvider } from './migrations.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** Another writer changed the conversation since it was read; read again and decide again. */
+export class ConcurrencyError extends Error {
+  constructor(conversationId: string) {
+    super(`conversation ${conversationId} changed while being written`);
+    this.name = 'ConcurrencyError';
+  }
+}
+
+/** A message with this clientId is already stored in this conversation. */
+export class DuplicateClientIdError extends Error {
+  readonly conversationId: string;
+  readonly clientId: string;
+  constructor(conversationId: string, clientId: string) {
+    super(`clientId ${clientId} already stored`);
+    this.name = 'DuplicateClientIdError';
+    this.conversationId = conversationId;
+    this.clientId = clientId;
+  }
+}
+
+export interface AgentRecord {
+  id: string;
+  email: string;
+  name: string;
+  role: 'agent' | 'admin';
+  passwordHash: string;
+  createdAt: string;
+}
+
+export interface SessionRecord {
+  agentId: string;
+  expiresAt: string;
+}
+
+type ConversationRow = Database['conversations'];
+type EventRow = Omit<Database['conversation_events'], 'seq'> & { seq: number };
+
+function toConversation(row: ConversationRow): Conversation {
+  return {
+    id: row.id,
+    state: row.state as Conversation['state'],
+    version: Number(row.version),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    type: row.type as InteractionType | null,
+    priority: row.priority as Priority,
+    queuedAt: row.queued_at,
+    handoffReason: row.handoff_reason,
+    agentId: row.agent_id,
+    agentName: row.agent_name,
+    closedAt: row.closed_at,
+    closedBy: row.closed_by as Closer | null,
+    rating:
+      row.csat_score === null
+        ? null
+        : row.csat_comment
+          ? { score: Number(row.csat_score), comment: row.csat_comment }
+          : { score: Number(row.csat_score) },
+  };
+}
+
+function conversationColumns(c: Conversation): Omit<ConversationRow, 'id' | 'token_hash'> {
+  return {
+    state: c.state,
+    version: c.version,
+    type: c.type,
+    priority: c.priority,
+    queued_at: c.queuedAt,
+    handoff_reason: c.handoffReason,
+    agent_id: c.agentId,
+    agent_name: c.agentName,
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
+    closed_at: c.closedAt,
+    closed_by: c.closedBy,
+    csat_score: c.rating?.score ?? null,
+    csat_comment: c.rating?.comment ?? null,
+  };
+}
+
+function eventRow(conversationId: string, event: ConversationEvent): Omit<EventRow, 'seq'> {
+  if (event.type === 'message') {
+    const m = event.message;
+    return {
+      conversation_id: conversationId,
+      kind: 'message',
+      at: event.at,
+      message_id: m.id,
+      sender: m.from,
+      text: m.text,
+      client_id: m.clientId ?? null,
+      author: m.author ?? null,
+      data: m.authorId ? JSON.stringify({ authorId: m.authorId }) : null,
+    };
+  }
+  const { type, at, ...rest } = event;
+  return {
+    conversation_id: conversationId,
+    kind: type,
+    at,
+    message_id: null,
+    sender: null,
+    text: null,
+    client_id: null,
+    author: null,
+    data: JSON.stringify(rest),
+  };
+}
+
+function toMessage(row: EventRow): Message {
+  const message: Message = {
+    id: row.message_id!,
+    seq: Number(row.seq),
+    conversationId: row.conversation_id,
+    from: row.sender as Sender,
+    text: row.text ?? '',
+    at: row.at,
+  };
+  if (row.client_id) message.clientId = row.client_id;
+  if (row.author) message.author = row.author;
+  return message;
+}
+
+function toAgent(row: Database['agents']): AgentRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role === 'admin' ? 'admin' : 'agent',
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; errcode?: unknown; message?: unknown };
+  // PostgreSQL: SQLSTATE 23505; SQLite: SQLITE_CONSTRAINT_UNIQUE (2067) / PRIMARYKEY (1555).
+  return e?.code === '23505' || e?.errcode === 2067 || e?.errcode === 1555 || /UNIQUE constraint failed/.test(String(e?.message));
+}
+
+/** The one store: conversations as an event log plus their projection, agents, and agent sessions. */
+export class Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  readonly location: string;
+
+  constructor(db: Kysely<Database>, dialect: Dialect, location: string) {
+    this.db = db;
+    this.dialect = dialect;
+    this.location = location;
+  }
+
+  /** Bring the schema up to date; fails loudly with the migration's own error. */
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) });
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (error || failed) {
+      throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Throws when the database cannot answer. */
+  async ping(): Promise<void> {
+    await this.db.selectFrom('agents').select('id').limit(1).execute();
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  /** Store a new conversation with its first events. */
+  async createConversation(conversation: Conversation, tokenHash: string, events: readonly ConversationEvent[]): Promise<Message[]> {
+    return this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('conversations')
+        .values({ id: conversation.id, token_hash: tokenHash, ...conversationColumns(conversation) })
+        .execute();
+      return this.#insertEvents(tx, conversation.id, events);
+    });
+  }
+
+  /**
+   * Append events onto the version of the conversation they were decided from, and store the folded
+   * projection, atomically. Throws ConcurrencyError when another writer got there first, and
+   * DuplicateClientIdError when a message's clientId is already stored.
+   */
+  async append(before: Conversation, after: Conversation, events: readonly ConversationEvent[]): Promise<Message[]> {
+    try {
+      return await this.db.transaction().execute(async (tx) => {
+        const { numUpdatedRows } = await tx
+          .updateTable('conversations')
+          .set(conversationColumns(after))
+          .where('id', '=', before.id)
+          .where('version', '=', before.version)
+          .executeTakeFirst();
+        if (Number(numUpdatedRows) !== 1) throw new ConcurrencyError(before.id);
+        return this.#insertEvents(tx, before.id, events);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        const clientId = events.find((e) => e.type === 'message' && e.message.clientId);
+        if (clientId?.type === 'message') throw new DuplicateClientIdError(before.id, clientId.message.clientId!);
+      }
+      throw error;
+    }
+  }
+
+  async #insertEvents(tx: Transaction<Database>, conversationId: string, events: readonly ConversationEvent[]): Promise<Message[]> {
+    const messages: Message[] = [];
+    // One insert per event keeps seq in event order on both engines.
+    for (const event of events) {
+      const row = eventRow(conversationId, event);
+      const { seq } = await tx.insertInto('conversation_events').values(row).returning('seq').executeTakeFirstOrThrow();
+      if (row.kind === 'message') messages.push(toMessage({ ...row, seq: Number(seq) }));
+    }
+    return messages;
+  }
+
+  async findConversation(id: string): Promise<Conversation | null> {
+    const row = await this.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toConversation(row) : null;
+  }
+
+  async findConversationByToken(tokenHash: string): Promise<Conversation | null> {
+    const row = await this.db.selectFrom('conversations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return row ? toConversation(row) : null;
+  }
+
+  /** Messages of a conversation in order; only those after `afterSeq` when given. */
+  async messages(conversationId: string, afterSeq = 0): Promise<Message[]> {
+    const rows = await this.db
+      .selectFrom('conversation_events')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('kind', '=', 'message')
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .execute();
+    return rows.map((row) => toMessage(row as EventRow));
+  }
+
+  async findMessageByClientId(conversationId: string, clientId: string): Promise<Message | null> {
+    const row = await this.db
+      .selectFrom('conversation_events')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return row ? toMessage(row as EventRow) : null;
+  }
+
+  /** Every conversation waiting for a person, in no particular order (the core orders the queue). */
+  async queued(): Promise<Conversation[]> {
+    const rows = await this.db.selectFrom('conversations').selectAll().where('state', '=', 'queued').execute();
+    return rows.map(toConversation);
+  }
+
+  /** The open conversations an agent holds. */
+  async heldBy(agentId: string): Promise<Conversation[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('agent_id', '=', agentId)
+      .where('state', '=', 'agent')
+      .orderBy('updated_at')
+      .execute();
+    return rows.map(toConversation);
+  }
+
+  /** The latest customer message of each given conversation, for queue previews. */
+  async latestCustomerText(conversationIds: readonly string[]): Promise<Map<string, string>> {
+    if (conversationIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('conversation_events')
+      .select(['conversation_id', 'text', 'seq'])
+      .where('conversation_id', 'in', conversationIds)
+      .where('kind', '=', 'message')
+      .where('sender', '=', 'customer')
+      .orderBy('seq')
+      .execute();
+    const latest = new Map<string, string>();
+    for (const row of rows) latest.set(row.conversation_id, row.text ?? '');
+    return latest;
+  }
+
+  // ---- agents and their sessions ----
+
+  async findAgentByEmail(email: string): Promise<AgentRecord | null> {
+    const row = await this.db.selectFrom('agents').selectAll().where('email', '=', email).executeTakeFirst();
+    return row ? toAgent(row) : null;
+  }
+
+  async findAgent(id: string): Promise<AgentRecord | null> {
+    const row = await this.db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toAgent(row) : null;
+  }
+
+  /** Create the agent, or update name, role and password of the one with that email. */
+  async upsertAgent(agent: AgentRecord): Promise<AgentRecord> {
+    const existing = await this.findAgentByEmail(agent.email);
+    if (existing) {
+      await this.db
+        .updateTable('agents')
+        .set({ name: agent.name, role: agent.role, password_hash: agent.passwordHash })
+        .where('id', '=', existing.id)
+        .execute();
+      return { ...agent, id: existing.id, createdAt: existing.createdAt };
+    }
+    await this.db
+      .insertInto('agents')
+      .values({
+        id: agent.id,
+        email: agent.email,
+        name: agent.name,
+        role: agent.role,
+        password_hash: agent.passwordHash,
+        created_at: agent.createdAt,
+      })
+      .execute();
+    return agent;
+  }
+
+  async createSession(tokenHash: string, agentId: string, createdAt: string, expiresAt: string): Promise<void> {
+    await this.db
+      .insertInto('agent_sessions')
+      .values({ token_hash: tokenHash, agent_id: agentId, created_at: createdAt, expires_at: expiresAt })
+      .execute();
+  }
+
+  async findSession(tokenHash: string): Promise<SessionRecord | null> {
+    const row = await this.db.selectFrom('agent_sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return row ? { agentId: row.agent_id, expiresAt: row.expires_at } : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.db.deleteFrom('agent_sessions').where('token_hash', '=', tokenHash).execute();
+  }
+
+  /** Forget sessions that expired before `now` (ISO). */
+  async deleteExpiredSessions(now: string): Promise<void> {
+    await this.db.deleteFrom('agent_sessions').where('expires_at', '<', now).execute();
+  }
+}

@@ -1,0 +1,284 @@
+// The application layer: runs the pure conversation core against the store, asks the responder, and tells
+// listeners (the Socket.IO adapter, metrics) what changed. It knows nothing of sockets or HTTP.
+import { randomUUID } from 'node:crypto';
+import type { InteractionType, Message, QueueInfo, QueueItem } from '../shared/protocol.ts';
+import { isoNow, type Clock } from './core/clock.ts';
+import {
+  agentSays,
+  aiSays,
+  assign,
+  close,
+  customerSays,
+  DomainError,
+  evolveAll,
+  open,
+  rate,
+  requestHandoff,
+  type Closer,
+  type Conversation,
+  type ConversationEvent,
+  type CoreContext,
+  type HandoffTrigger,
+} from './core/conversation.ts';
+import { asksForPerson } from './core/handoff-intent.ts';
+import { handoffSummary } from './core/handoff-summary.ts';
+import { positionIn, queueOrder } from './core/queue.ts';
+import { hashToken, newToken } from './auth/tokens.ts';
+import type { Responder } from './responder/responder.ts';
+import { ConcurrencyError, DuplicateClientIdError, type Store } from './store/store.ts';
+
+/** What the desk tells the outside world. Every method is optional. */
+export interface DeskListener {
+  /** New messages were stored in a conversation (in seq order). */
+  messages?(conversation: Conversation, messages: readonly Message[]): void;
+  /** The conversation moved to another lifecycle state, or was rated. */
+  changed?(before: Conversation, after: Conversation): void;
+  /** The queue's content or order changed. */
+  queueChanged?(): void;
+  /** The AI started or stopped composing a reply. */
+  aiTyping?(conversationId: string, active: boolean): void;
+  /** A customer asked for a person, by button, in words, or through the responder. */
+  handoff?(conversation: Conversation, trigger: HandoffTrigger): void;
+  /** A background task (an AI answer) failed. */
+  error?(error: unknown, context: string): void;
+}
+
+export interface AgentRef {
+  id: string;
+  name: string;
+}
+
+export interface SupportDeskOptions {
+  store: Store;
+  responder: Responder;
+  clock: Clock;
+  /** How many agents can take chats right now (for honest queue messages). */
+  agentsAvailable: () => number;
+  newId?: () => string;
+}
+
+const MAX_RETRIES = 8;
+
+export class SupportDesk {
+  readonly #store: Store;
+  readonly #responder: Responder;
+  readonly #ctx: CoreContext;
+  readonly #agentsAvailable: () => number;
+  readonly #listeners: DeskListener[] = [];
+  /** AI answers still being composed, so shutdown and tests can wait for them. */
+  readonly #pending = new Set<Promise<void>>();
+
+  constructor(options: SupportDeskOptions) {
+    this.#store = options.store;
+    this.#responder = options.responder;
+    this.#ctx = { clock: options.clock, newId: options.newId ?? randomUUID };
+    this.#agentsAvailable = options.agentsAvailable;
+  }
+
+  listen(listener: DeskListener): void {
+    this.#listeners.push(listener);
+  }
+
+  #emit<K extends keyof DeskListener>(name: K, ...args: Parameters<NonNullable<DeskListener[K]>>): void {
+    for (const listener of this.#listeners) {
+      try {
+        (listener[name] as ((...a: typeof args) => void) | undefined)?.(...args);
+      } catch (error) {
+        if (name !== 'error') this.#emit('error', error, `listener ${name}`);
+      }
+    }
+  }
+
+  /**
+   * Decide against the latest stored version and append; on a concurrent write, read and decide again.
+   * Returns the conversation after the events and the messages they stored.
+   */
+  async #run(
+    conversationId: string,
+    decide: (c: Conversation) => ConversationEvent[],
+  ): Promise<{ before: Conversation; after: Conversation; messages: Message[] }> {
+    for (let attempt = 0; ; attempt++) {
+      const before = await this.#store.findConversation(conversationId);
+      if (!before) throw new DomainError('not_found', 'No such conversation.');
+      const events = decide(before);
+      if (events.length === 0) return { before, after: before, messages: [] };
+      const after = evolveAll(before, events);
+      try {
+        const messages = await this.#store.append(before, after, events);
+        if (messages.length) this.#emit('messages', after, messages);
+        if (before.state !== after.state || before.rating !== after.rating) this.#emit('changed', before, after);
+        return { before, after, messages };
+      } catch (error) {
+        if (error instanceof ConcurrencyError && attempt < MAX_RETRIES) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** Start a new conversation with the AI; returns its customer token (shown once, stored hashed). */
+  async openConversation(): Promise<{ conversation: Conversation; token: string }> {
+    const token = newToken();
+    const { conversation, events } = open(this.#ctx, this.#ctx.newId());
+    const opened = evolveAll(conversation, events);
+    await this.#store.createConversation(opened, hashToken(token), events);
+    return { conversation: opened, token };
+  }
+
+  /** The conversation a customer token opens, or null. */
+  async resume(token: string): Promise<Conversation | null> {
+    return this.#store.findConversationByToken(hashToken(token));
+  }
+
+  async conversation(conversationId: string): Promise<Conversation | null> {
+    return this.#store.findConversation(conversationId);
+  }
+
+  /** Messages of a conversation, only those after `afterSeq` when given. */
+  async messages(conversationId: string, afterSeq?: number): Promise<Message[]> {
+    return this.#store.messages(conversationId, afterSeq);
+  }
+
+  /**
+   * The customer writes. Stored once per clientId (a resend returns the stored message). While the AI holds
+   * the conversation it answers in the background, unless the customer asked for a person.
+   */
+  async customerMessage(conversationId: string, input: { clientId: string; text: string }): Promise<{ message: Message; duplicate: boolean }> {
+    const earlier = await this.#store.findMessageByClientId(conversationId, input.clientId);
+    if (earlier) return { message: earlier, duplicate: true };
+    let result;
+    try {
+      result = await this.#run(conversationId, (c) => customerSays(c, this.#ctx, input));
+    } catch (error) {
+      if (!(error instanceof DuplicateClientIdError)) throw error;
+      const stored = await this.#store.findMessageByClientId(conversationId, input.clientId);
+      if (!stored) throw error;
+      return { message: stored, duplicate: true };
+    }
+    const message = result.messages[0]!;
+    if (result.after.state === 'queued') this.#emit('queueChanged');
+    if (result.after.state === 'ai') {
+      if (asksForPerson(input.text)) await this.requestHandoff(conversationId, 'customer_request');
+      else this.#background(this.#answer(conversationId, input.text), 'ai answer');
+    }
+    return { message, duplicate: false };
+  }
+
+  #background(task: Promise<void>, context: string): void {
+    const tracked = task.catch((error: unknown) => this.#emit('error', error, context)).finally(() => this.#pending.delete(tracked));
+    this.#pending.add(tracked);
+  }
+
+  /** Resolves when every background AI answer has finished. */
+  async idle(): Promise<void> {
+    while (this.#pending.size) await Promise.all([...this.#pending]);
+  }
+
+  async #answer(conversationId: string, text: string): Promise<void> {
+    this.#emit('aiTyping', conversationId, true);
+    try {
+      const history = await this.#store.messages(conversationId);
+      const reply = await this.#responder.reply({ text, history });
+      await this.#run(conversationId, (c) => aiSays(c, this.#ctx, reply.text));
+      if (reply.handoff) await this.requestHandoff(conversationId, 'ai_unsure');
+    } finally {
+      this.#emit('aiTyping', conversationId, false);
+    }
+  }
+
+  /** Send the conversation to the queue for a person. Harmless when it is already there or with one. */
+  async requestHandoff(conversationId: string, trigger: HandoffTrigger, reason?: string): Promise<Conversation> {
+    const { before, after } = await this.#run(conversationId, (c) =>
+      requestHandoff(c, this.#ctx, reason === undefined ? { trigger } : { trigger, reason }),
+    );
+    if (before.state !== after.state) {
+      this.#emit('handoff', after, trigger);
+      this.#emit('queueChanged');
+    }
+    return after;
+  }
+
+  /** An agent takes a waiting conversation; exactly one agent wins a race for it. */
+  async accept(conversationId: string, agent: AgentRef): Promise<Conversation> {
+    const { after } = await this.#run(conversationId, (c) => assign(c, this.#ctx, agent));
+    this.#emit('queueChanged');
+    return after;
+  }
+
+  async agentMessage(conversationId: string, agent: AgentRef, input: { clientId: string; text: string }): Promise<Message> {
+    const earlier = await this.#store.findMessageByClientId(conversationId, input.clientId);
+    if (earlier) return earlier;
+    try {
+      const { messages } = await this.#run(conversationId, (c) => agentSays(c, this.#ctx, agent, input));
+      return messages[0]!;
+    } catch (error) {
+      if (!(error instanceof DuplicateClientIdError)) throw error;
+      return (await this.#store.findMessageByClientId(conversationId, input.clientId)) ?? Promise.reject(error);
+    }
+  }
+
+  /** End a conversation (by the customer, or by the agent who holds it). */
+  async close(
+    conversationId: string,
+    input: { by: Closer; agentId?: string; disposition?: string; label?: InteractionType },
+  ): Promise<Conversation> {
+    const { before, after } = await this.#run(conversationId, (c) => close(c, this.#ctx, input));
+    if (before.state === 'queued' && after.state === 'closed') this.#emit('queueChanged');
+    return after;
+  }
+
+  async rate(conversationId: string, input: { score: number; comment?: string }): Promise<Conversation> {
+    const { after } = await this.#run(conversationId, (c) => rate(c, this.#ctx, input));
+    return after;
+  }
+
+  /** The queue as agents see it, first to be served first. */
+  async queue(): Promise<QueueItem[]> {
+    const ordered = queueOrder(await this.#store.queued());
+    const previews = await this.#store.latestCustomerText(ordered.map((c) => c.id));
+    const now = this.#ctx.clock.now();
+    return ordered.map((c, index) => ({
+      conversationId: c.id,
+      type: c.type,
+      priority: c.priority,
+      waitedSeconds: Math.max(0, Math.round((now - Date.parse(c.queuedAt ?? c.updatedAt)) / 1000)),
+      promise: null,
+      preview: previews.get(c.id) ?? '',
+      position: index + 1,
+    }));
+  }
+
+  /** What a waiting customer is told: their place, and why no wait-time promise is given yet. */
+  queueInfo(position: number): QueueInfo {
+    return {
+      position,
+      promise: null,
+      reason:
+        this.#agentsAvailable() > 0
+          ? 'We cannot promise a wait time yet; a person will join as soon as one is free.'
+          : 'No one from our team is online right now. You can keep waiting, or leave your question here and we will answer as soon as someone is back.',
+    };
+  }
+
+  /** The place of one conversation in the queue, or null when it is not waiting. */
+  async position(conversationId: string): Promise<number | null> {
+    return positionIn(queueOrder(await this.#store.queued()), conversationId);
+  }
+
+  /** What an agent sees on taking a conversation. */
+  async assignment(conversationId: string): Promise<{ conversation: Conversation; summary: string; messages: Message[] }> {
+    const conversation = await this.#store.findConversation(conversationId);
+    if (!conversation) throw new DomainError('not_found', 'No such conversation.');
+    const messages = await this.#store.messages(conversationId);
+    return { conversation, summary: handoffSummary(conversation, messages), messages };
+  }
+
+  /** Open conversations held by an agent. */
+  async heldBy(agentId: string): Promise<Conversation[]> {
+    return this.#store.heldBy(agentId);
+  }
+
+  /** ISO timestamp of now, by the desk's clock. */
+  now(): string {
+    return isoNow(this.#ctx.clock);
+  }
+}

@@ -1,0 +1,208 @@
+// The wire protocol between the server, the customer widget and the agent console: the typed Socket.IO event
+// maps and the zod schemas of every inbound payload. One edit here is a type error everywhere it matters.
+// ../shared/CONTRACT.md sections 3 and 4 are the public form of this file; extend, never rename.
+import { z } from 'zod';
+
+/** Longest message text accepted from a customer or an agent, in characters. */
+export const MESSAGE_MAX_LENGTH = 2000;
+/** Longest CSAT comment accepted. */
+export const COMMENT_MAX_LENGTH = 1000;
+
+export const INTERACTION_TYPES = [
+  'account_status',
+  'standard_change',
+  'billing_dispute',
+  'policy_edge',
+  'novel_product',
+  'fraud_security',
+] as const;
+export type InteractionType = (typeof INTERACTION_TYPES)[number];
+
+export type Sender = 'customer' | 'ai' | 'agent' | 'system';
+export type ConversationState = 'ai' | 'queued' | 'agent' | 'closed';
+export type Priority = 'normal' | 'high' | 'urgent';
+export type PresenceStatus = 'online' | 'away' | 'offline';
+
+export interface Message {
+  id: string;
+  /** Order within the store: strictly increasing; a client resumes from the last seq it has. */
+  seq: number;
+  conversationId: string;
+  from: Sender;
+  text: string;
+  /** ISO 8601. */
+  at: string;
+  clientId?: string;
+  /** Display name of the agent who wrote it (agent messages only). */
+  author?: string;
+}
+
+export interface WaitPromise {
+  seconds: number;
+  confidence: number;
+}
+
+export interface QueueInfo {
+  position: number;
+  promise: WaitPromise | null;
+  /** Why there is no promise, in words a customer can read. */
+  reason?: string;
+}
+
+export interface StatePayload {
+  state: ConversationState;
+  queue?: QueueInfo;
+  agent?: { name: string };
+}
+
+export interface SessionPayload {
+  token: string;
+  conversationId: string;
+  state: ConversationState;
+  /** The whole history, or only what follows `auth.after` when the client sent it. */
+  messages: Message[];
+  /** True once the customer has rated this (closed) conversation. */
+  rated?: boolean;
+}
+
+export type ErrorCode =
+  | 'invalid_payload'
+  | 'too_long'
+  | 'not_found'
+  | 'invalid_state'
+  | 'forbidden'
+  | 'unauthorized'
+  | 'rate_limited'
+  | 'internal';
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+export type AckResult<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+export type Ack<T extends object = object> = (result: AckResult<T>) => void;
+
+// ---- inbound schemas (everything a client sends is parsed with one of these) ----
+
+const text = z
+  .string({ error: 'text must be a string' })
+  .transform((s) => s.trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'text must not be empty')
+      .max(MESSAGE_MAX_LENGTH, `text is longer than ${MESSAGE_MAX_LENGTH} characters`),
+  );
+const clientId = z.string().min(1).max(100);
+const conversationId = z.string().min(1).max(100);
+
+export const CustomerAuth = z.object({
+  token: z.string().min(1).max(200).optional(),
+  /** seq of the last message the client already has. */
+  after: z.number().int().nonnegative().optional(),
+});
+
+export const CustomerMessageInput = z.object({ clientId, text });
+export const HandoffInput = z.object({ reason: z.string().max(200).optional() });
+export const TypingInput = z.object({ active: z.boolean() });
+export const CsatInput = z.object({
+  score: z.number().int().min(1).max(5),
+  comment: z.string().trim().max(COMMENT_MAX_LENGTH).optional(),
+});
+export const CloseInput = z.object({}).loose();
+export const SyncInput = z.object({ after: z.number().int().nonnegative() });
+
+export const AgentAuth = z.object({ token: z.string().min(1).max(200) });
+export const LoginInput = z.object({
+  email: z.string().trim().toLowerCase().email().max(200),
+  password: z.string().min(1).max(200),
+});
+export const PresenceInput = z.object({
+  status: z.enum(['online', 'away', 'offline']),
+  capacity: z.number().int().min(1).max(20).optional(),
+});
+export const AcceptInput = z.object({ conversationId });
+export const AgentMessageInput = z.object({ conversationId, clientId, text });
+export const AgentTypingInput = z.object({ conversationId, active: z.boolean() });
+export const AgentCloseInput = z.object({
+  conversationId,
+  disposition: z.string().max(100).optional(),
+  label: z.enum(INTERACTION_TYPES).optional(),
+});
+
+// ---- event maps ----
+
+export interface CustomerServerEvents {
+  session: (payload: SessionPayload) => void;
+  message: (message: Message) => void;
+  'message:delta': (payload: { id: string; delta: string }) => void;
+  state: (payload: StatePayload) => void;
+  typing: (payload: { from: 'ai' | 'agent'; active: boolean }) => void;
+}
+
+export interface CustomerClientEvents {
+  message: (payload: z.input<typeof CustomerMessageInput>, ack: Ack<{ message: Message }>) => void;
+  handoff: (payload: z.input<typeof HandoffInput>, ack: Ack) => void;
+  typing: (payload: z.input<typeof TypingInput>, ack?: Ack) => void;
+  csat: (payload: z.input<typeof CsatInput>, ack: Ack) => void;
+  close: (payload: z.input<typeof CloseInput>, ack: Ack) => void;
+  /** Catch up: every message after `after`. */
+  sync: (payload: z.input<typeof SyncInput>, ack: Ack<{ messages: Message[] }>) => void;
+}
+
+export interface QueueItem {
+  conversationId: string;
+  /** Interaction type once triage has judged it; null until then. */
+  type: InteractionType | null;
+  priority: Priority;
+  waitedSeconds: number;
+  promise: WaitPromise | null;
+  /** The customer's latest words, for the agent to choose by. */
+  preview: string;
+  position: number;
+}
+
+export interface AgentIdentity {
+  id: string;
+  name: string;
+  role: 'agent' | 'admin';
+}
+
+export interface AssignedPayload {
+  conversationId: string;
+  summary: string;
+  messages: Message[];
+  state: ConversationState;
+}
+
+export interface AgentServerEvents {
+  queue: (payload: { items: QueueItem[] }) => void;
+  assigned: (payload: AssignedPayload) => void;
+  message: (message: Message) => void;
+  typing: (payload: { conversationId: string; from: 'customer'; active: boolean }) => void;
+  /** A conversation this agent holds changed state (closed by the customer, rated, …). */
+  conversation: (payload: { conversationId: string; state: ConversationState; csat?: { score: number; comment?: string } }) => void;
+  me: (payload: { agent: AgentIdentity; status: PresenceStatus; capacity: number }) => void;
+}
+
+export interface AgentClientEvents {
+  presence: (payload: z.input<typeof PresenceInput>, ack: Ack<{ status: PresenceStatus; capacity: number }>) => void;
+  accept: (payload: z.input<typeof AcceptInput>, ack: Ack<{ conversationId: string }>) => void;
+  message: (payload: z.input<typeof AgentMessageInput>, ack: Ack<{ message: Message }>) => void;
+  typing: (payload: z.input<typeof AgentTypingInput>, ack?: Ack) => void;
+  close: (payload: z.input<typeof AgentCloseInput>, ack: Ack) => void;
+}
+
+export interface LoginResponse {
+  token: string;
+  agent: AgentIdentity;
+  expiresAt: string;
+}
+
+/** A short, human-readable text of a zod failure, for an error body. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
