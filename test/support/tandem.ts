@@ -1,0 +1,88 @@
+// A real Tandem for a test: its own port, its own embedded data folder or PostgreSQL schema, a known admin.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import pg from 'pg';
+import { io, type Socket } from 'socket.io-client';
+import type { LoginResponse, SessionPayload } from '../../shared/protocol.ts';
+import { startTandem, type Tandem } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import { POSTGRES_URL, type Engine } from './engines.ts';
+
+export const ADMIN = { email: 'lead@example.test', password: 'correct horse battery staple' };
+
+export interface TestTandem extends Tandem {
+  engine: Engine;
+  /** Start again on the same storage and port (a server restart). */
+  restart(): Promise<TestTandem>;
+  /** Stop, and drop the data folder or schema. */
+  destroy(): Promise<void>;
+}
+
+/** Start a Tandem on `engine`; `storage` reuses a data folder or schema from an earlier start. */
+export async function startTestTandem(engine: Engine, storage?: { dataDir?: string; schema?: string; port?: number }): Promise<TestTandem> {
+  const dataDir = storage?.dataDir ?? mkdtempSync(join(tmpdir(), 'tandem-test-'));
+  const schema = storage?.schema ?? `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const config = loadConfig({
+    PORT: String(storage?.port ?? 0),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ...(engine === 'postgres' ? { DATABASE_URL: POSTGRES_URL } : {}),
+    TANDEM_ADMIN_EMAIL: ADMIN.email,
+    TANDEM_ADMIN_PASSWORD: ADMIN.password,
+  });
+  const tandem = await startTandem({ config, log: pino({ level: 'silent' }), ...(engine === 'postgres' ? { pgSchema: schema } : {}) });
+  return {
+    ...tandem,
+    engine,
+    async restart() {
+      await tandem.close();
+      return startTestTandem(engine, { dataDir, schema, port: tandem.port });
+    },
+    async destroy() {
+      await tandem.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      if (engine === 'postgres') {
+        const client = new pg.Client({ connectionString: POSTGRES_URL });
+        await client.connect();
+        await client.query(`drop schema if exists ${schema} cascade`);
+        await client.end();
+      }
+    },
+  };
+}
+
+/**
+ * A customer connection, as the widget makes it: every (re)connect presents the token of the conversation it
+ * holds; `after` is sent as given (the widget sends the last seq it has).
+ */
+export function connectCustomer(url: string, auth: { token?: string; after?: number } = {}): Socket {
+  const held: { token?: string; after?: number } = { ...auth };
+  const socket = io(`${url}/customer`, {
+    transports: ['websocket'],
+    auth: (cb) => cb({ ...held }),
+    forceNew: true,
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 500,
+  });
+  socket.on('session', (session: SessionPayload) => {
+    held.token = session.token;
+  });
+  return socket;
+}
+
+export async function login(url: string, credentials = ADMIN): Promise<LoginResponse> {
+  const response = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
+  if (response.status !== 200) throw new Error(`login failed with ${response.status}`);
+  return (await response.json()) as LoginResponse;
+}
+
+/** An agent console connection. */
+export function connectAgent(url: string, token: string): Socket {
+  return io(`${url}/agent`, { transports: ['websocket'], auth: { token }, forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 500 });
+}
