@@ -1,0 +1,358 @@
+// The widget's link to the server's /customer namespace, and every action the customer can take.
+// Server events and acks update the signals in conversation.ts; the token, the unacknowledged messages and
+// whether the panel was open survive a reload through localStorage / sessionStorage.
+import { batch } from '@preact/signals';
+import { io, type Socket } from 'socket.io-client';
+import type {
+  AckResult,
+  CustomerClientEvents,
+  CustomerServerEvents,
+  ErrorCode,
+  Message,
+  StatePayload,
+} from '../../shared/protocol.ts';
+import * as chat from './conversation.ts';
+import type { PendingMessage } from './conversation.ts';
+
+/** Same as MESSAGE_MAX_LENGTH in shared/protocol.ts; repeated so the widget bundle does not pull in zod. */
+export const MESSAGE_MAX_LENGTH = 2000;
+
+const TOKEN_KEY = 'tandem:token';
+const PENDING_KEY = 'tandem:pending';
+const OPEN_KEY = 'tandem:open';
+/** Refusals that retrying the same message cannot fix: drop it and tell the customer why. */
+const FINAL_ERRORS: ReadonlySet<ErrorCode> = new Set(['too_long', 'invalid_payload', 'invalid_state']);
+const ACK_TIMEOUT_MS = 10_000;
+const COULD_NOT_REACH = 'We could not reach the server. Please try again.';
+
+type CustomerSocket = Socket<CustomerServerEvents, CustomerClientEvents>;
+
+let socket: CustomerSocket | null = null;
+let serverOrigin = '';
+/** Whether the handshake of the current connection carried `after` (then `session` holds only newer messages). */
+let sentAfter = false;
+/** A `session` arrived on the current connection, so messages can be sent straight away. */
+let ready = false;
+let refusedWithToken = false;
+
+// Storage can throw (blocked cookies, sandboxed frames); the widget then simply forgets across reloads.
+function read(storage: () => Storage, key: string): string | null {
+  try {
+    return storage().getItem(key);
+  } catch {
+    return null;
+  }
+}
+function write(storage: () => Storage, key: string, value: string | null): void {
+  try {
+    if (value === null) storage().removeItem(key);
+    else storage().setItem(key, value);
+  } catch {
+    /* not persisted */
+  }
+}
+const local = () => localStorage;
+const session = () => sessionStorage;
+
+function setPending(list: PendingMessage[]): void {
+  chat.pending.value = list;
+  write(local, PENDING_KEY, list.length ? JSON.stringify(list) : null);
+}
+
+function loadPending(): PendingMessage[] {
+  try {
+    const parsed: unknown = JSON.parse(read(local, PENDING_KEY) ?? '[]');
+    return Array.isArray(parsed)
+      ? parsed.filter((p): p is PendingMessage => typeof p?.clientId === 'string' && typeof p?.text === 'string')
+      : [];
+  } catch {
+    return [];
+  }
+}
+
+/** A random id for a new message; crypto.randomUUID exists only in secure contexts, so fall back on http pages. */
+function newClientId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+function applyState(p: StatePayload): void {
+  chat.state.value = p.state;
+  chat.queue.value = p.state === 'queued' ? (p.queue ?? null) : null;
+  if (p.agent) chat.agentName.value = p.agent.name;
+  else if (p.state === 'ai' || p.state === 'queued') chat.agentName.value = null;
+  if (p.state === 'closed') {
+    chat.typing.value = { ai: false, agent: false };
+    chat.streaming.value = [];
+  }
+}
+
+function addMessages(list: readonly Message[]): void {
+  chat.messages.value = chat.mergeMessages(chat.messages.value, list);
+  const ids = new Set(list.map((m) => m.id));
+  if (chat.streaming.value.some((s) => ids.has(s.id))) {
+    chat.streaming.value = chat.streaming.value.filter((s) => !ids.has(s.id));
+  }
+  const stored = new Set(list.map((m) => m.clientId).filter(Boolean));
+  if (chat.pending.value.some((p) => stored.has(p.clientId))) {
+    setPending(chat.pending.value.filter((p) => !stored.has(p.clientId)));
+  }
+  // Until a `state` event names the agent, the author of their messages does.
+  if (!chat.agentName.value && chat.state.value !== 'ai') {
+    for (const m of list) if (m.from === 'agent' && m.author) chat.agentName.value = m.author;
+  }
+}
+
+const typingTimers: Partial<Record<'ai' | 'agent', ReturnType<typeof setTimeout>>> = {};
+
+function setTyping(from: 'ai' | 'agent', active: boolean): void {
+  clearTimeout(typingTimers[from]);
+  // A lost `active: false` must not leave "is typing…" on screen for ever.
+  if (active) typingTimers[from] = setTimeout(() => setTyping(from, false), 20_000);
+  if (chat.typing.value[from] !== active) chat.typing.value = { ...chat.typing.value, [from]: active };
+}
+
+function emitMessage(p: PendingMessage): void {
+  socket?.emit('message', { clientId: p.clientId, text: p.text }, (res) => {
+    batch(() => {
+      if (res.ok) {
+        const current = chat.conversationId.value;
+        // An ack from before "Start a new conversation" belongs to the old transcript.
+        if (current && res.message.conversationId !== current) {
+          setPending(chat.pending.value.filter((x) => x.clientId !== p.clientId));
+        } else addMessages([res.message]);
+        return;
+      }
+      chat.notice.value = res.error.message;
+      if (FINAL_ERRORS.has(res.error.code)) setPending(chat.pending.value.filter((x) => x.clientId !== p.clientId));
+      else setPending(chat.pending.value.map((x) => (x.clientId === p.clientId ? { ...x, failed: true } : x)));
+    });
+  });
+}
+
+function createSocket(): CustomerSocket {
+  const s: CustomerSocket = io(`${serverOrigin}/customer`, {
+    transports: ['websocket'],
+    // A function, so every reconnect sends the current token and the last seq the client holds.
+    auth: (cb) => {
+      const token = read(local, TOKEN_KEY);
+      const after = token ? chat.lastSeq() : undefined;
+      sentAfter = after !== undefined;
+      cb(token ? (sentAfter ? { token, after } : { token }) : {});
+    },
+  });
+
+  s.on('session', (p) => {
+    const merge = sentAfter && p.conversationId === chat.conversationId.value;
+    ready = true;
+    refusedWithToken = false;
+    write(local, TOKEN_KEY, p.token);
+    batch(() => {
+      if (!merge) {
+        chat.messages.value = [];
+        chat.streaming.value = [];
+        chat.queue.value = null;
+        chat.agentName.value = null;
+      }
+      chat.conversationId.value = p.conversationId;
+      // Keep the queue position and agent name a resumed conversation already had; `state` events refresh them.
+      if (!merge || p.state !== chat.state.value) applyState({ state: p.state });
+      chat.rated.value = p.rated === true;
+      addMessages(p.messages);
+      chat.connection.value = 'online';
+    });
+    // The server stores one message per clientId, so resending after a lost ack is safe.
+    for (const pendingMessage of chat.pending.value) if (!pendingMessage.failed) emitMessage(pendingMessage);
+  });
+
+  s.on('message', (m) => {
+    if (chat.conversationId.value && m.conversationId !== chat.conversationId.value) return;
+    batch(() => {
+      const isNew = !chat.messages.value.some((x) => x.id === m.id);
+      addMessages([m]);
+      if (m.from === 'ai' || m.from === 'agent') setTyping(m.from, false);
+      if (isNew && m.from !== 'customer' && !chat.panelOpen.value) chat.unread.value++;
+    });
+  });
+
+  s.on('message:delta', ({ id, delta }) => {
+    if (chat.messages.value.some((m) => m.id === id)) return;
+    const list = chat.streaming.value;
+    chat.streaming.value = list.some((x) => x.id === id)
+      ? list.map((x) => (x.id === id ? { id, text: x.text + delta } : x))
+      : [...list, { id, text: delta }];
+  });
+
+  s.on('state', (p) => batch(() => applyState(p)));
+  s.on('typing', ({ from, active }) => setTyping(from, active));
+
+  s.on('connect_error', () => {
+    ready = false;
+    chat.connection.value = 'offline';
+    if (s.active) return; // socket.io retries on its own
+    // The server refused the handshake: a token it no longer accepts is dropped once, for a fresh conversation.
+    if (read(local, TOKEN_KEY) && !refusedWithToken) {
+      refusedWithToken = true;
+      write(local, TOKEN_KEY, null);
+      s.connect();
+    } else {
+      chat.notice.value = 'Chat is not available right now. Please try again later.';
+    }
+  });
+
+  s.on('disconnect', (reason) => {
+    ready = false;
+    stopTyping(false);
+    if (reason === 'io client disconnect') {
+      chat.connection.value = 'idle';
+      return;
+    }
+    chat.connection.value = 'offline';
+    // After a server-side disconnect socket.io does not reconnect by itself.
+    if (reason === 'io server disconnect') setTimeout(() => s.connect(), 3000);
+  });
+
+  return s;
+}
+
+function connect(): void {
+  if (!socket) socket = createSocket();
+  else if (socket.connected || socket.active) return;
+  else socket.connect();
+  chat.connection.value = chat.conversationId.value ? 'offline' : 'connecting';
+}
+
+/** Starts the widget: resumes a stored conversation at once and reopens the panel if it was open. */
+export function startWidget(origin: string): void {
+  serverOrigin = origin;
+  chat.pending.value = loadPending();
+  if (read(session, OPEN_KEY) === '1') chat.panelOpen.value = true;
+  if (chat.panelOpen.value || read(local, TOKEN_KEY)) connect();
+}
+
+export function openPanel(): void {
+  batch(() => {
+    chat.panelOpen.value = true;
+    chat.unread.value = 0;
+  });
+  write(session, OPEN_KEY, '1');
+  connect();
+}
+
+export function closePanel(): void {
+  chat.panelOpen.value = false;
+  write(session, OPEN_KEY, null);
+  stopTyping();
+}
+
+/** Shows the message at once as pending and sends it; false when there was nothing to send. */
+export function sendMessage(raw: string): boolean {
+  const text = raw.trim();
+  if (!text) return false;
+  if (text.length > MESSAGE_MAX_LENGTH) {
+    chat.notice.value = `Your message is longer than ${MESSAGE_MAX_LENGTH} characters. Please shorten it.`;
+    return false;
+  }
+  stopTyping();
+  const p: PendingMessage = { clientId: newClientId(), text, at: new Date().toISOString() };
+  batch(() => {
+    chat.notice.value = null;
+    setPending([...chat.pending.value, p]);
+  });
+  // Not yet connected: the next `session` sends everything still pending.
+  if (socket?.connected && ready) emitMessage(p);
+  else connect();
+  return true;
+}
+
+/** Sends a message again that the server refused for a reason worth retrying. */
+export function retryMessage(clientId: string): void {
+  setPending(chat.pending.value.map((p) => (p.clientId === clientId ? { ...p, failed: false } : p)));
+  chat.notice.value = null;
+  const p = chat.pending.value.find((x) => x.clientId === clientId);
+  if (p && socket?.connected && ready) emitMessage(p);
+  else connect();
+}
+
+type TimedSocket = ReturnType<CustomerSocket['timeout']>;
+type Settle = (err: Error | null, res: AckResult) => void;
+
+/** Sends one request whose ack may never come (a dropped link); resolves with the error to show, or null. */
+function ask(send: (s: TimedSocket, settle: Settle) => void): Promise<string | null> {
+  return new Promise((resolve) => {
+    if (!socket?.connected) return resolve(COULD_NOT_REACH);
+    send(socket.timeout(ACK_TIMEOUT_MS), (err, res) =>
+      resolve(err ? COULD_NOT_REACH : res.ok ? null : res.error.message),
+    );
+  });
+}
+
+/** The customer pressed "Talk to a person". */
+export async function requestHandoff(): Promise<void> {
+  chat.handoffBusy.value = true;
+  const error = await ask((s, settle) => s.emit('handoff', { reason: 'customer_button' }, settle));
+  batch(() => {
+    chat.handoffBusy.value = false;
+    chat.notice.value = error;
+  });
+}
+
+/** The customer ends the conversation. */
+export async function endConversation(): Promise<void> {
+  stopTyping();
+  chat.notice.value = await ask((s, settle) => s.emit('close', {}, settle));
+}
+
+/** Sends the rating; resolves with an error message to show, or null once the server has stored it. */
+export async function sendRating(score: number, comment: string): Promise<string | null> {
+  const trimmed = comment.trim();
+  const error = await ask((s, settle) => s.emit('csat', trimmed ? { score, comment: trimmed } : { score }, settle));
+  if (!error) chat.rated.value = true;
+  return error;
+}
+
+/** Forgets the token and everything shown, then connects again for a new conversation. */
+export function startNewConversation(): void {
+  write(local, TOKEN_KEY, null);
+  batch(() => {
+    chat.conversationId.value = null;
+    chat.state.value = null;
+    chat.queue.value = null;
+    chat.agentName.value = null;
+    chat.messages.value = [];
+    chat.streaming.value = [];
+    chat.typing.value = { ai: false, agent: false };
+    chat.rated.value = false;
+    chat.notice.value = null;
+    setPending([]);
+  });
+  if (socket) {
+    socket.disconnect();
+    socket.connect();
+    chat.connection.value = 'connecting';
+  } else connect();
+}
+
+// Typing: `active: true` at most every few seconds while keys are pressed, `active: false` after 2 s idle or on send.
+let typingSentAt = 0;
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** The customer pressed a key in the Message textbox. */
+export function noteTyping(): void {
+  if (!socket?.connected || !ready || chat.state.value === 'closed') return;
+  const now = Date.now();
+  if (now - typingSentAt > 4000) {
+    socket.emit('typing', { active: true });
+    typingSentAt = now;
+  }
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(stopTyping, 2000);
+}
+
+function stopTyping(tell = true): void {
+  clearTimeout(idleTimer);
+  if (!typingSentAt) return;
+  typingSentAt = 0;
+  if (tell && socket?.connected) socket.emit('typing', { active: false });
+}
