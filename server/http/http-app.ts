@@ -125,14 +125,9 @@ export function createHttpApp(options: HttpOptions): express.Express {
     app.use('/console', notBuilt);
   }
 
-  // The demo shop has inline styles of its own (it stands for any merchant's page).
-  app.get('/', (_req, res) => {
-    res.setHeader(
-      'Content-Security-Policy',
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
-    );
-    res.sendFile(join(demoDir, 'index.html'));
-  });
+  // The demo shop stands for any merchant's page; it runs under the same strict CSP, which the widget respects.
+  app.use('/demo', express.static(demoDir, { index: false }));
+  app.get('/', (_req, res) => res.sendFile(join(demoDir, 'index.html')));
 
   app.use((_req, res) => {
     res.status(404).type('text').send('Not found');
