@@ -1,12 +1,12 @@
 // The whole path over real sockets and real storage, once on the embedded engine and once on PostgreSQL.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Socket } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import type { AckResult, AssignedPayload, Message, QueueItem, SessionPayload, StatePayload } from '../../shared/protocol.ts';
 import { MESSAGE_MAX_LENGTH } from '../../shared/protocol.ts';
 import { hashPassword } from '../../server/auth/agent-accounts.ts';
 import { enginesUnderTest } from '../support/engines.ts';
-import { connectAgent, connectCustomer, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { ALLOWED_ORIGIN, connectAgent, connectCustomer, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
 import { eventually, nextEvent } from '../support/waiting.ts';
 
 const engines = await enginesUnderTest();
@@ -212,6 +212,44 @@ describe.each(engines)('a conversation on %s storage', (engine) => {
     const fresh = await nextEvent<SessionPayload>(unknown, 'session');
     expect(fresh.conversationId).not.toBe(session.conversationId);
     expect(fresh.messages).toEqual([]);
+  });
+
+  it('lets a waiting customer leave: the conversation closes and leaves the queue', async () => {
+    const { socket: customer, session } = await newCustomer();
+    const { token } = await login(tandem.url);
+    const agent = track(connectAgent(tandem.url, token));
+    await nextEvent(agent, 'queue');
+    const listed = nextEvent<{ items: QueueItem[] }>(agent, 'queue', (q) => q.items.some((i) => i.conversationId === session.conversationId));
+    await send(customer, 'handoff', {});
+    await listed;
+    const gone = nextEvent<{ items: QueueItem[] }>(agent, 'queue', (q) => !q.items.some((i) => i.conversationId === session.conversationId));
+    const closed = nextEvent<StatePayload>(customer, 'state', (s) => s.state === 'closed');
+    expect(await send(customer, 'close', {})).toEqual({ ok: true });
+    await Promise.all([gone, closed]);
+    expect(await tandem.desk.conversation(session.conversationId)).toMatchObject({ state: 'closed', closedBy: 'customer' });
+    expect(await send(agent, 'accept', { conversationId: session.conversationId })).toMatchObject({ ok: false, error: { code: 'invalid_state' } });
+  });
+
+  it('lets only allowed origins open a customer connection, on the WebSocket handshake too', async () => {
+    const foreign = track(
+      io(`${tandem.url}/customer`, { transports: ['websocket'], extraHeaders: { origin: 'https://evil.example' }, reconnection: false, forceNew: true }),
+    );
+    await nextEvent(foreign, 'connect_error');
+    const own = track(io(`${tandem.url}/customer`, { transports: ['websocket'], extraHeaders: { origin: tandem.url }, forceNew: true }));
+    await nextEvent<SessionPayload>(own, 'session');
+    const shop = track(io(`${tandem.url}/customer`, { transports: ['websocket'], extraHeaders: { origin: ALLOWED_ORIGIN }, forceNew: true }));
+    await nextEvent<SessionPayload>(shop, 'session');
+  });
+
+  it('serves the widget script to any origin and the rest under a strict CSP', async () => {
+    const widget = await fetch(`${tandem.url}/widget.js`);
+    expect(widget.status).toBe(200);
+    expect(widget.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(widget.headers.get('content-type')).toMatch(/javascript/);
+    const consolePage = await fetch(`${tandem.url}/console/`);
+    expect(consolePage.status).toBe(200);
+    expect(consolePage.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(consolePage.headers.get('cross-origin-resource-policy')).toBe('same-origin');
   });
 
   it('refuses agents without a valid session', async () => {

@@ -10,6 +10,9 @@ import { startTandem, type Tandem } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { POSTGRES_URL, type Engine } from './engines.ts';
 
+/** A shop origin every test server allows to embed the widget. */
+export const ALLOWED_ORIGIN = 'https://shop.example';
+
 export const ADMIN = { email: 'lead@example.test', password: 'correct horse battery staple' };
 
 export interface TestTandem extends Tandem {
@@ -31,6 +34,7 @@ export async function startTestTandem(engine: Engine, storage?: { dataDir?: stri
     ...(engine === 'postgres' ? { DATABASE_URL: POSTGRES_URL } : {}),
     TANDEM_ADMIN_EMAIL: ADMIN.email,
     TANDEM_ADMIN_PASSWORD: ADMIN.password,
+    TANDEM_ALLOWED_ORIGINS: ALLOWED_ORIGIN,
   });
   const tandem = await startTandem({ config, log: pino({ level: 'silent' }), ...(engine === 'postgres' ? { pgSchema: schema } : {}) });
   return {
