@@ -16,7 +16,11 @@ export interface Section {
 export interface Hit {
   section: Section;
   score: number;
-  /** Share of the question's meaningful words that the section matched, 0..1. */
+  /**
+   * Share of the question's meaning that the section matched, 0..1: its meaningful words weighted by rarity
+   * in the knowledge base (inverse document frequency), so a word the base has never seen ("bitcoin") weighs
+   * most and a common one ("payment") least.
+   */
   coverage: number;
 }
 
@@ -25,7 +29,8 @@ const STOP_WORDS = new Set(
   `a about am an and any are as at be been but by can could did do does doing for from get got had has have how
   i if in into is it its just me my myself no not of on or our please so some than that the their them then there
   these this to too us was we were what when where which who why will with would you your yours hi hello hey thanks
-  thank ok okay yes still want need know tell help`.split(/\s+/),
+  thank ok okay yes still want need know tell help much many happen happens possible able also really
+  anything something else`.split(/\s+/),
 );
 
 /** Lower-cased, non-stop-word terms of a text (the same rule for the index and the questions). */
@@ -72,6 +77,8 @@ export class KnowledgeBase {
   readonly articles: number;
   readonly sections: readonly Section[];
   readonly #index: MiniSearch<Section>;
+  /** Every indexed word, with the number of sections it occurs in. */
+  readonly #documentFrequency = new Map<string, number>();
 
   constructor(sections: readonly Section[]) {
     this.sections = sections;
@@ -91,6 +98,19 @@ export class KnowledgeBase {
       },
     });
     this.#index.addAll([...sections]);
+    for (const section of sections) {
+      const words = new Set(meaningfulTerms(`${section.title} ${section.heading} ${section.keywords} ${section.text}`));
+      for (const word of words) this.#documentFrequency.set(word, (this.#documentFrequency.get(word) ?? 0) + 1);
+    }
+  }
+
+  /** Inverse document frequency of a question word, counting the indexed words it would match as a prefix. */
+  #idf(term: string): number {
+    let df = this.#documentFrequency.get(term) ?? 0;
+    if (term.length > 3) {
+      for (const [word, count] of this.#documentFrequency) if (word !== term && word.startsWith(term)) df = Math.max(df, count);
+    }
+    return Math.log(1 + this.sections.length / (1 + df));
   }
 
   /** Load every `*.md` article of a folder. */
@@ -117,7 +137,14 @@ export class KnowledgeBase {
       .map((result) => {
         // queryTerms are the question's words that matched (after prefix/fuzzy expansion).
         const matched = new Set(result.queryTerms.filter((t) => asked.has(t)));
-        return { section: byId.get(String(result.id))!, score: result.score, coverage: matched.size / asked.size };
+        let total = 0;
+        let covered = 0;
+        for (const term of asked) {
+          const weight = this.#idf(term);
+          total += weight;
+          if (matched.has(term)) covered += weight;
+        }
+        return { section: byId.get(String(result.id))!, score: result.score, coverage: covered / total };
       });
   }
 }

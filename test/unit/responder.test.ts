@@ -32,13 +32,15 @@ describe('the embedded responder', () => {
     ['my card was stolen', 'lost-or-stolen-card'],
     ['can I move my due date', 'instalments-and-due-dates'],
     ['I forgot my password', 'account-and-login'],
+    ['how much is the late fee', 'late-fees'],
+    ['the item arrived broken', 'returns'],
   ])('answers "%s" from the %s article', async (question, article) => {
     const reply = await responder.reply({ text: question, history: [] });
     expect(reply.confident).toBe(true);
     expect(reply.source?.split('#')[0]).toBe(article);
   });
 
-  it.each(['what is the weather in Paris', 'do you sell bitcoin', 'write my homework essay'])('does not pretend to know "%s"', async (question) => {
+  it.each(['what is the weather in Paris', 'do you sell bitcoin', 'do you take payments in bitcoin?', 'can I pay with klarna', 'write my homework essay'])('does not pretend to know "%s"', async (question) => {
     const reply = await responder.reply({ text: question, history: [] });
     expect(reply).toEqual({ text: UNSURE_TEXT, confident: false });
   });
