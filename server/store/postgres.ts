@@ -30,8 +30,15 @@ export async function openPostgresStore(databaseUrl: string, options: { schema?:
     types,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const url = new URL(databaseUrl);
   url.password = url.password ? '***' : '';
-  return new Store(db, 'postgres', `${url.toString()}${schema ? ` (schema ${schema})` : ''}`);
+  const location = `${url.toString()}${schema ? ` (schema ${schema})` : ''}`;
+  try {
+    await pool.query('select 1');
+  } catch (error) {
+    await pool.end();
+    throw new Error(`Cannot reach PostgreSQL at ${location}: ${(error as Error).message}`, { cause: error });
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Store(db, 'postgres', location);
 }

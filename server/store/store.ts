@@ -169,7 +169,8 @@ export class Store {
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
     if (error || failed) {
-      throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      const which = failed ? `migration ${failed.migrationName}` : 'migrating';
+      throw new Error(`${which} failed on ${this.location}: ${error instanceof Error ? error.message : String(error)}`, {
         cause: error,
       });
     }
