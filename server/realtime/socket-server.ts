@@ -29,7 +29,7 @@ import {
 import type { AgentAccounts } from '../auth/agent-accounts.ts';
 import type { Conversation } from '../core/conversation.ts';
 import type { DeskListener, SupportDesk } from '../support-desk.ts';
-import { acknowledged } from './acknowledge.ts';
+import { acknowledger } from './acknowledge.ts';
 import type { AgentPresence } from './agent-presence.ts';
 
 interface CustomerData {
@@ -174,11 +174,7 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
 
   customers.on('connection', (socket) => {
     const { conversationId, token } = socket.data;
-    const ack = <S extends Parameters<typeof acknowledged>[2], R extends object>(
-      event: string,
-      schema: S,
-      handler: (input: import('zod').output<S>) => Promise<R> | R,
-    ) => acknowledged(log.child({ conversationId, event }), event, schema, handler);
+    const ack = acknowledger(log.child({ conversationId }));
 
     // Join first, then read: a message stored in between arrives twice (deduped by id), never not at all.
     void socket.join(room(conversationId));
@@ -231,11 +227,7 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
 
   agents.on('connection', (socket: Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentData>) => {
     const { agent } = socket.data;
-    const ack = <S extends Parameters<typeof acknowledged>[2], R extends object>(
-      event: string,
-      schema: S,
-      handler: (input: import('zod').output<S>) => Promise<R> | R,
-    ) => acknowledged(log.child({ agentId: agent.id, event }), event, schema, handler);
+    const ack = acknowledger(log.child({ agentId: agent.id }));
     const entry = presence.connect(agent.id, socket.id);
     void socket.join(['agents', agentRoom(agent.id)]);
     socket.emit('me', { agent, status: entry.status, capacity: entry.capacity });
