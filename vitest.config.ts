@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // node:sqlite is stable in use but still flagged experimental in Node 22; its warning is noise here.
+    execArgv: ['--disable-warning=ExperimentalWarning'],
     maxWorkers: 2,
     reporters: ['default'],
   },
