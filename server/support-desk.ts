@@ -143,20 +143,11 @@ export class SupportDesk {
    * the conversation it answers in the background, unless the customer asked for a person.
    */
   async customerMessage(conversationId: string, input: { clientId: string; text: string }): Promise<{ message: Message; duplicate: boolean }> {
-    const earlier = await this.#store.findMessageByClientId(conversationId, input.clientId);
-    if (earlier) return { message: earlier, duplicate: true };
-    let result;
-    try {
-      result = await this.#run(conversationId, (c) => customerSays(c, this.#ctx, input));
-    } catch (error) {
-      if (!(error instanceof DuplicateClientIdError)) throw error;
-      const stored = await this.#store.findMessageByClientId(conversationId, input.clientId);
-      if (!stored) throw error;
-      return { message: stored, duplicate: true };
-    }
-    const message = result.messages[0]!;
-    if (result.after.state === 'queued') this.#emit('queueChanged');
-    if (result.after.state === 'ai') {
+    const stored = await this.#storeOnce(conversationId, input.clientId, (c) => customerSays(c, this.#ctx, input));
+    if (!stored.after) return { message: stored.message, duplicate: true };
+    const { message, after } = stored;
+    if (after.state === 'queued') this.#emit('queueChanged');
+    if (after.state === 'ai') {
       if (asksForPerson(input.text)) await this.requestHandoff(conversationId, 'customer_request');
       else this.#background(this.#answer(conversationId, input.text), 'ai answer');
     }
@@ -205,14 +196,28 @@ export class SupportDesk {
   }
 
   async agentMessage(conversationId: string, agent: AgentRef, input: { clientId: string; text: string }): Promise<Message> {
-    const earlier = await this.#store.findMessageByClientId(conversationId, input.clientId);
-    if (earlier) return earlier;
+    return (await this.#storeOnce(conversationId, input.clientId, (c) => agentSays(c, this.#ctx, agent, input))).message;
+  }
+
+  /**
+   * Store the one message a decision makes, once per clientId: a resend (even one racing the first) returns
+   * the stored message and no `after`.
+   */
+  async #storeOnce(
+    conversationId: string,
+    clientId: string,
+    decide: (c: Conversation) => ConversationEvent[],
+  ): Promise<{ message: Message; after?: Conversation }> {
+    const earlier = await this.#store.findMessageByClientId(conversationId, clientId);
+    if (earlier) return { message: earlier };
     try {
-      const { messages } = await this.#run(conversationId, (c) => agentSays(c, this.#ctx, agent, input));
-      return messages[0]!;
+      const { messages, after } = await this.#run(conversationId, decide);
+      return { message: messages[0]!, after };
     } catch (error) {
       if (!(error instanceof DuplicateClientIdError)) throw error;
-      return (await this.#store.findMessageByClientId(conversationId, input.clientId)) ?? Promise.reject(error);
+      const stored = await this.#store.findMessageByClientId(conversationId, clientId);
+      if (!stored) throw error;
+      return { message: stored };
     }
   }
 
