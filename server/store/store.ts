@@ -287,17 +287,21 @@ export class Store {
   /** The latest customer message of each given conversation, for queue previews. */
   async latestCustomerText(conversationIds: readonly string[]): Promise<Map<string, string>> {
     if (conversationIds.length === 0) return new Map();
+    // Read one row per conversation (its highest customer seq), not every customer message of the queue.
     const rows = await this.db
       .selectFrom('conversation_events')
-      .select(['conversation_id', 'text', 'seq'])
-      .where('conversation_id', 'in', conversationIds)
-      .where('kind', '=', 'message')
-      .where('sender', '=', 'customer')
-      .orderBy('seq')
+      .select(['conversation_id', 'text'])
+      .where('seq', 'in', (qb) =>
+        qb
+          .selectFrom('conversation_events')
+          .select((eb) => eb.fn.max('seq').as('seq'))
+          .where('conversation_id', 'in', conversationIds)
+          .where('kind', '=', 'message')
+          .where('sender', '=', 'customer')
+          .groupBy('conversation_id'),
+      )
       .execute();
-    const latest = new Map<string, string>();
-    for (const row of rows) latest.set(row.conversation_id, row.text ?? '');
-    return latest;
+    return new Map(rows.map((row) => [row.conversation_id, row.text ?? '']));
   }
 
   // ---- agents and their sessions ----

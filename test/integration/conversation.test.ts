@@ -220,8 +220,15 @@ describe.each(engines)('a conversation on %s storage', (engine) => {
     const agent = track(connectAgent(tandem.url, token));
     await nextEvent(agent, 'queue');
     const listed = nextEvent<{ items: QueueItem[] }>(agent, 'queue', (q) => q.items.some((i) => i.conversationId === session.conversationId));
+    await send(customer, 'message', { clientId: 'q1', text: 'first words' });
     await send(customer, 'handoff', {});
     await listed;
+    // While waiting, the queue shows the customer's latest words.
+    const previewed = nextEvent<{ items: QueueItem[] }>(agent, 'queue', (q) =>
+      q.items.some((i) => i.conversationId === session.conversationId && i.preview === 'still waiting, hello?'),
+    );
+    await send(customer, 'message', { clientId: 'q2', text: 'still waiting, hello?' });
+    await previewed;
     const gone = nextEvent<{ items: QueueItem[] }>(agent, 'queue', (q) => !q.items.some((i) => i.conversationId === session.conversationId));
     const closed = nextEvent<StatePayload>(customer, 'state', (s) => s.state === 'closed');
     expect(await send(customer, 'close', {})).toEqual({ ok: true });
