@@ -128,7 +128,10 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
     },
     changed(before, after) {
       notify('changed', async () => {
-        if (before.state !== after.state) customers.to(room(after.id)).emit('state', await statePayload(after));
+        // Entering the queue is always followed by queueChanged, which tells every waiting customer their place.
+        if (before.state !== after.state && after.state !== 'queued') {
+          customers.to(room(after.id)).emit('state', await statePayload(after));
+        }
         if (after.state === 'agent' && before.state !== 'agent' && after.agentId) {
           agents.in(agentRoom(after.agentId)).socketsJoin(room(after.id));
           const { summary, messages } = await desk.assignment(after.id);
