@@ -61,7 +61,7 @@ export class EmbeddedResponder implements Responder {
     }
 
     const previous = lastAiText(history);
-    if (previous === UNSURE_TEXT || previous?.startsWith(UNSURE_TEXT)) {
+    if (previous?.startsWith(UNSURE_TEXT)) {
       return { text: GIVING_UP_TEXT, confident: false, handoff: true };
     }
     return { text: UNSURE_TEXT, confident: false };

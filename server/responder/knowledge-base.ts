@@ -77,11 +77,13 @@ export class KnowledgeBase {
   readonly articles: number;
   readonly sections: readonly Section[];
   readonly #index: MiniSearch<Section>;
+  readonly #byId: Map<string, Section>;
   /** Every indexed word, with the number of sections it occurs in. */
   readonly #documentFrequency = new Map<string, number>();
 
   constructor(sections: readonly Section[]) {
     this.sections = sections;
+    this.#byId = new Map(sections.map((s) => [s.id, s]));
     this.articles = new Set(sections.map((s) => s.article)).size;
     this.#index = new MiniSearch<Section>({
       fields: ['title', 'heading', 'keywords', 'text'],
@@ -130,7 +132,6 @@ export class KnowledgeBase {
   search(question: string, limit = 3): Hit[] {
     const asked = new Set(meaningfulTerms(question));
     if (asked.size === 0) return [];
-    const byId = new Map(this.sections.map((s) => [s.id, s]));
     return this.#index
       .search(question)
       .slice(0, limit)
@@ -144,7 +145,7 @@ export class KnowledgeBase {
           total += weight;
           if (matched.has(term)) covered += weight;
         }
-        return { section: byId.get(String(result.id))!, score: result.score, coverage: covered / total };
+        return { section: this.#byId.get(String(result.id))!, score: result.score, coverage: covered / total };
       });
   }
 }
