@@ -149,12 +149,7 @@ function createSocket(): CustomerSocket {
     refusedWithToken = false;
     write(local, TOKEN_KEY, p.token);
     batch(() => {
-      if (!merge) {
-        chat.messages.value = [];
-        chat.streaming.value = [];
-        chat.queue.value = null;
-        chat.agentName.value = null;
-      }
+      if (!merge) chat.resetTranscript();
       chat.conversationId.value = p.conversationId;
       // Keep the queue position and agent name a resumed conversation already had; `state` events refresh them.
       if (!merge || p.state !== chat.state.value) applyState({ state: p.state });
@@ -316,13 +311,9 @@ export async function sendRating(score: number, comment: string): Promise<string
 export function startNewConversation(): void {
   write(local, TOKEN_KEY, null);
   batch(() => {
+    chat.resetTranscript();
     chat.conversationId.value = null;
     chat.state.value = null;
-    chat.queue.value = null;
-    chat.agentName.value = null;
-    chat.messages.value = [];
-    chat.streaming.value = [];
-    chat.typing.value = { ai: false, agent: false };
     chat.rated.value = false;
     chat.notice.value = null;
     setPending([]);

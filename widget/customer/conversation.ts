@@ -39,6 +39,15 @@ export const unread = signal(0);
 export const notice = signal<string | null>(null);
 export const handoffBusy = signal(false);
 
+/** Forget what was shown of a conversation (before showing another one). */
+export function resetTranscript(): void {
+  messages.value = [];
+  streaming.value = [];
+  queue.value = null;
+  agentName.value = null;
+  typing.value = { ai: false, agent: false };
+}
+
 /** `current` with `incoming` merged in: one message per id (the later copy wins), sorted by seq. */
 export function mergeMessages(current: readonly Message[], incoming: readonly Message[]): Message[] {
   const byId = new Map(current.map((m) => [m.id, m]));
