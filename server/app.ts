@@ -16,6 +16,7 @@ import { openPostgresStore } from './store/postgres.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/store.ts';
 import { SupportDesk } from './support-desk.ts';
+import { loadTriage } from './triage/load.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 
@@ -61,6 +62,7 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
   const desk = new SupportDesk({
     store,
     responder: new EmbeddedResponder(knowledgeBase),
+    triage: loadTriage({ policyFile: config.policyFile }),
     clock,
     agentsAvailable: () => presence.available(),
   });

@@ -21,6 +21,7 @@ const Env = z.object({
   TANDEM_MODEL: optional,
   TANDEM_MERCHANT_API: optional,
   TANDEM_KNOWLEDGE_DIR: optional,
+  TANDEM_POLICY: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -35,6 +36,8 @@ export interface Config {
   knowledgeDir: string;
   llm: { baseUrl: string | undefined; model: string | undefined };
   merchantApi: string | undefined;
+  /** the per-type triage policy file (TANDEM_POLICY); undefined: config/policy.json */
+  policyFile: string | undefined;
   logLevel: string;
 }
 
@@ -65,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     knowledgeDir: e.TANDEM_KNOWLEDGE_DIR ? resolve(e.TANDEM_KNOWLEDGE_DIR) : DEFAULT_KNOWLEDGE_DIR,
     llm: { baseUrl: e.OPENAI_BASE_URL, model: e.TANDEM_MODEL },
     merchantApi: e.TANDEM_MERCHANT_API,
+    policyFile: e.TANDEM_POLICY ? resolve(e.TANDEM_POLICY) : undefined,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,7 +1,7 @@
 // The application layer: runs the pure conversation core against the store, asks the responder, and tells
 // listeners (the Socket.IO adapter, metrics) what changed. It knows nothing of sockets or HTTP.
 import { randomUUID } from 'node:crypto';
-import type { InteractionType, Message, QueueInfo, QueueItem } from '../shared/protocol.ts';
+import type { AssignedPayload, InteractionType, Message, QueueInfo, QueueItem, TriageView } from '../shared/protocol.ts';
 import { isoNow, type Clock } from './core/clock.ts';
 import {
   agentSays,
@@ -13,6 +13,7 @@ import {
   evolveAll,
   open,
   rate,
+  recordTriage,
   requestHandoff,
   type Closer,
   type Conversation,
@@ -20,7 +21,8 @@ import {
   type CoreContext,
   type HandoffTrigger,
 } from './core/conversation.ts';
-import { asksForPerson } from './core/handoff-intent.ts';
+import { handoffNote, OUT_OF_SCOPE_REPLY } from './core/triage/customer-notes.ts';
+import type { Decision, Triage, Turn } from './core/triage/triage.ts';
 import { handoffSummary } from './core/handoff-summary.ts';
 import { positionIn, queueOrder } from './core/queue.ts';
 import { hashToken, newToken } from './auth/tokens.ts';
@@ -52,6 +54,8 @@ export interface SupportDeskOptions {
   store: Store;
   responder: Responder;
   clock: Clock;
+  /** Judges every customer turn: who takes the conversation now, how urgently, and why. */
+  triage: Triage;
   /** How many agents can take chats right now (for honest queue messages). */
   agentsAvailable: () => number;
   newId?: () => string;
@@ -59,11 +63,23 @@ export interface SupportDeskOptions {
 
 const MAX_RETRIES = 8;
 
+/** The agent's view of a conversation's triage. */
+export function triageView(c: Conversation): TriageView | undefined {
+  if (!c.triage) return undefined;
+  return {
+    reasons: c.triage.handoffReasons ?? c.triage.latest.reasons,
+    distress: c.triage.latest.distress,
+    sentiments: c.triage.sentiments,
+    confidence: c.triage.latest.confidence,
+  };
+}
+
 export class SupportDesk {
   readonly #store: Store;
   readonly #responder: Responder;
   readonly #ctx: CoreContext;
   readonly #agentsAvailable: () => number;
+  readonly #triage: Triage;
   readonly #listeners: DeskListener[] = [];
   /** AI answers still being composed, so shutdown and tests can wait for them. */
   readonly #pending = new Set<Promise<void>>();
@@ -73,6 +89,7 @@ export class SupportDesk {
     this.#responder = options.responder;
     this.#ctx = { clock: options.clock, newId: options.newId ?? randomUUID };
     this.#agentsAvailable = options.agentsAvailable;
+    this.#triage = options.triage;
   }
 
   listen(listener: DeskListener): void {
@@ -145,13 +162,42 @@ export class SupportDesk {
   async customerMessage(conversationId: string, input: { clientId: string; text: string }): Promise<{ message: Message; duplicate: boolean }> {
     const stored = await this.#storeOnce(conversationId, input.clientId, (c) => customerSays(c, this.#ctx, input));
     if (!stored.after) return { message: stored.message, duplicate: true };
-    const { message, after } = stored;
+    const { message } = stored;
+    const { decision, after } = await this.#triageTurn(conversationId, message, stored.after);
     if (after.state === 'queued') this.#emit('queueChanged');
     if (after.state === 'ai') {
-      if (asksForPerson(input.text)) await this.requestHandoff(conversationId, 'customer_request');
-      else this.#background(this.#answer(conversationId, input.text), 'ai answer');
+      if (decision?.route === 'human') {
+        const note = handoffNote(decision);
+        if (note) await this.#run(conversationId, (c) => aiSays(c, this.#ctx, note));
+        await this.requestHandoff(conversationId, decision.signals.personRequest ? 'customer_request' : 'policy', decision.reasons.join('; '));
+      } else if (decision?.outOfScope) {
+        await this.#run(conversationId, (c) => aiSays(c, this.#ctx, OUT_OF_SCOPE_REPLY));
+      } else {
+        this.#background(this.#answer(conversationId, input.text), 'ai answer');
+      }
     }
     return { message, duplicate: false };
+  }
+
+  /**
+   * Triage the customer's new message with the conversation before it, and keep the decision in the log.
+   * The message is already stored: if triage itself fails, the AI answers as before and the error is reported.
+   */
+  async #triageTurn(conversationId: string, message: Message, after: Conversation): Promise<{ decision: Decision | null; after: Conversation }> {
+    if (after.state !== 'ai' && after.state !== 'queued') return { decision: null, after };
+    try {
+      const history: Turn[] = (await this.#store.messages(conversationId))
+        .filter((m) => m.seq < message.seq)
+        .map((m) => ({ from: m.from, text: m.text }));
+      const decision = this.#triage.judge(message.text, history);
+      const { shadow, type, confidence, outOfScope, oodScore, sentiment, distress, route, priority, reasons } = decision;
+      const record = { type, confidence, outOfScope, oodScore, sentiment, distress, route, priority, reasons, ...(shadow ? { shadow } : {}) };
+      const result = await this.#run(conversationId, (c) => recordTriage(c, this.#ctx, message.id, record));
+      return { decision, after: result.after };
+    } catch (error) {
+      this.#emit('error', error, 'triage');
+      return { decision: null, after };
+    }
   }
 
   #background(task: Promise<void>, context: string): void {
@@ -249,6 +295,7 @@ export class SupportDesk {
       promise: null,
       preview: previews.get(c.id) ?? '',
       position: index + 1,
+      ...(c.triage ? { triage: triageView(c) } : {}),
     }));
   }
 
@@ -270,12 +317,22 @@ export class SupportDesk {
   }
 
   /** What an agent sees on taking a conversation. */
-  async assignment(conversationId: string): Promise<{ conversation: Conversation; summary: string; messages: Message[] }> {
+  async assignment(conversationId: string): Promise<AssignedPayload> {
     const conversation = await this.#store.findConversation(conversationId);
     if (!conversation) throw new DomainError('not_found', 'No such conversation.');
     const messages = await this.#store.messages(conversationId);
-    return { conversation, summary: handoffSummary(conversation, messages), messages };
+    const triage = triageView(conversation);
+    return {
+      conversationId,
+      summary: handoffSummary(conversation, messages),
+      messages,
+      state: conversation.state,
+      type: conversation.type,
+      priority: conversation.priority,
+      ...(triage ? { triage } : {}),
+    };
   }
+
 
   /** Open conversations held by an agent. */
   async heldBy(agentId: string): Promise<Conversation[]> {

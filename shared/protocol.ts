@@ -161,6 +161,20 @@ export interface QueueItem {
   /** The customer's latest words, for the agent to choose by. */
   preview: string;
   position: number;
+  /** Triage's signals, so the agent sees risk and mood before accepting. */
+  triage?: TriageView;
+}
+
+/** What an agent is shown of triage: why the chat came to people, the mood, and its course. */
+export interface TriageView {
+  /** the reasons of the decision that sent it to people (or the latest decision's) */
+  reasons: string[];
+  /** 0 calm, 1 frustrated, 2 distressed (latest turn) */
+  distress: 0 | 1 | 2;
+  /** sentiment −1..1 of each customer turn, oldest first (at most 20) */
+  sentiments: number[];
+  /** type confidence of the latest decision, 0..1 */
+  confidence: number;
 }
 
 export interface AgentIdentity {
@@ -174,6 +188,9 @@ export interface AssignedPayload {
   summary: string;
   messages: Message[];
   state: ConversationState;
+  type: InteractionType | null;
+  priority: Priority;
+  triage?: TriageView;
 }
 
 export interface AgentServerEvents {

@@ -32,7 +32,8 @@ export type ConversationEvent =
   | { type: 'handoff_requested'; at: string; trigger: HandoffTrigger; reason: string }
   | { type: 'assigned'; at: string; agentId: string; agentName: string }
   | { type: 'closed'; at: string; by: Closer; disposition?: string; label?: InteractionType }
-  | { type: 'rated'; at: string; score: number; comment?: string };
+  | { type: 'rated'; at: string; score: number; comment?: string }
+  | { type: 'triaged'; at: string; messageId: string; decision: TriageRecord };
 
 export interface Conversation {
   id: string;
@@ -50,7 +51,33 @@ export interface Conversation {
   closedAt: string | null;
   closedBy: Closer | null;
   rating: { score: number; comment?: string } | null;
+  /** What triage has seen so far: the latest decision and the sentiment of every customer turn. */
+  triage: TriageSummary | null;
 }
+
+/** One triage decision as the log keeps it (see server/core/triage/triage.ts). */
+export interface TriageRecord {
+  type: InteractionType;
+  confidence: number;
+  outOfScope: boolean;
+  oodScore: number;
+  sentiment: number;
+  distress: 0 | 1 | 2;
+  route: 'ai' | 'human';
+  priority: Priority;
+  reasons: string[];
+  shadow?: { route: 'ai' | 'human'; priority: Priority };
+}
+
+export interface TriageSummary {
+  latest: TriageRecord;
+  /** the reasons of the decision that sent the conversation to people, kept for the agent */
+  handoffReasons: string[] | null;
+  /** sentiment of each customer turn, oldest first (the last 20) */
+  sentiments: number[];
+}
+
+const PRIORITY_RANK: Record<Priority, number> = { normal: 0, high: 1, urgent: 2 };
 
 /** Everything a decision needs from the outside world. */
 export interface CoreContext {
@@ -85,6 +112,7 @@ export function blankConversation(id: string, at: string): Conversation {
     closedAt: null,
     closedBy: null,
     rating: null,
+    triage: null,
   };
 }
 
@@ -103,7 +131,41 @@ export function evolve(conversation: Conversation, event: ConversationEvent): Co
       return { ...next, state: 'closed', closedAt: event.at, closedBy: event.by, type: event.label ?? next.type };
     case 'rated':
       return { ...next, rating: event.comment ? { score: event.score, comment: event.comment } : { score: event.score } };
+    case 'triaged':
+      return withTriage(next, event.decision);
   }
+}
+
+/**
+ * A triage decision updates the summary. While the AI holds the conversation or it waits in the queue, the
+ * type follows the latest in-scope turn and the priority only ever rises (a fraud report in the queue jumps
+ * ahead; calming down does not send anyone back).
+ */
+function withTriage(conversation: Conversation, decision: TriageRecord): Conversation {
+  const previous = conversation.triage;
+  const sentiments = [...(previous?.sentiments ?? []), decision.sentiment].slice(-20);
+  const open = conversation.state === 'ai' || conversation.state === 'queued';
+  // the reasons of the decision that sends the conversation to people (or the first one made while it waits)
+  const sendsToPeople = decision.route === 'human' && open && !previous?.handoffReasons;
+  return {
+    ...conversation,
+    type: open && !decision.outOfScope ? decision.type : conversation.type,
+    priority:
+      open && decision.route === 'human' && PRIORITY_RANK[decision.priority] > PRIORITY_RANK[conversation.priority]
+        ? decision.priority
+        : conversation.priority,
+    triage: {
+      latest: decision,
+      handoffReasons: sendsToPeople ? decision.reasons : (previous?.handoffReasons ?? null),
+      sentiments,
+    },
+  };
+}
+
+/** Record a triage decision about the customer's message `messageId`. */
+export function recordTriage(conversation: Conversation, ctx: CoreContext, messageId: string, decision: TriageRecord): ConversationEvent[] {
+  if (conversation.state === 'closed') return [];
+  return [{ type: 'triaged', at: isoNow(ctx.clock), messageId, decision }];
 }
 
 /** Fold a run of events. */

@@ -8,7 +8,7 @@ function clip(text: string, max = 160): string {
 
 /** A few lines: why it came to a person, what the customer wants, what the assistant already said. */
 export function handoffSummary(
-  conversation: Pick<Conversation, 'handoffReason' | 'type' | 'priority'>,
+  conversation: Pick<Conversation, 'handoffReason' | 'type' | 'priority'> & { triage?: Conversation['triage'] },
   messages: readonly Pick<NewMessage, 'from' | 'text'>[],
 ): string {
   const fromCustomer = messages.filter((m) => m.from === 'customer');
@@ -24,5 +24,11 @@ export function handoffSummary(
   }
   lines.push(lastAi ? `Assistant last said: "${clip(lastAi.text)}"` : 'The assistant has not answered.');
   if (conversation.type) lines.push(`Type: ${conversation.type}, priority ${conversation.priority}.`);
+  const triage = conversation.triage;
+  if (triage && triage.sentiments.length > 0) {
+    const mood = ['calm', 'frustrated', 'distressed'][triage.latest.distress];
+    const course = triage.sentiments.map((s) => s.toFixed(1)).join(' → ');
+    lines.push(`Mood: ${mood}; sentiment per message ${course}.`);
+  }
   return lines.join('\n');
 }

@@ -134,8 +134,7 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
         }
         if (after.state === 'agent' && before.state !== 'agent' && after.agentId) {
           agents.in(agentRoom(after.agentId)).socketsJoin(room(after.id));
-          const { summary, messages } = await desk.assignment(after.id);
-          agents.to(agentRoom(after.agentId)).emit('assigned', { conversationId: after.id, summary, messages, state: after.state });
+          agents.to(agentRoom(after.agentId)).emit('assigned', await desk.assignment(after.id));
         }
         if (after.state === 'closed') {
           const update: Parameters<AgentServerEvents['conversation']>[0] = { conversationId: after.id, state: after.state };
@@ -238,8 +237,7 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
       socket.emit('queue', { items: await desk.queue() });
       for (const held of await desk.heldBy(agent.id)) {
         await socket.join(room(held.id));
-        const { summary, messages } = await desk.assignment(held.id);
-        socket.emit('assigned', { conversationId: held.id, summary, messages, state: held.state });
+        socket.emit('assigned', await desk.assignment(held.id));
       }
     })().catch((error: unknown) => log.error({ err: error, agentId: agent.id }, 'agent catch-up failed'));
     queueChanged(); // customers' queue texts depend on whether anyone is online

@@ -80,8 +80,15 @@ function initial(dialect: Dialect): Migration {
 }
 
 /** Every migration, in order, for the given engine. */
+// 0002: triage's summary of the conversation (latest decision, handoff reasons, sentiment per turn), as JSON.
+const triageSummary: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('conversations').addColumn('triage', 'text').execute();
+  },
+};
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
-    getMigrations: async () => ({ '0001_initial': initial(dialect) }),
+    getMigrations: async () => ({ '0001_initial': initial(dialect), '0002_triage_summary': triageSummary }),
   };
 }

@@ -19,6 +19,8 @@ export interface ConversationsTable {
   closed_by: string | null;
   csat_score: number | null;
   csat_comment: string | null;
+  /** JSON of the conversation's TriageSummary (migration 0002) */
+  triage: string | null;
 }
 
 /** The append-only log: one row per conversation event; messages are the rows with kind 'message'. */

@@ -5,7 +5,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { InteractionType, Message, Priority, Sender } from '../../shared/protocol.ts';
-import type { Closer, Conversation, ConversationEvent } from '../core/conversation.ts';
+import type { Closer, Conversation, ConversationEvent, TriageSummary } from '../core/conversation.ts';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations.ts';
 
@@ -69,6 +69,7 @@ function toConversation(row: ConversationRow): Conversation {
         : row.csat_comment
           ? { score: Number(row.csat_score), comment: row.csat_comment }
           : { score: Number(row.csat_score) },
+    triage: row.triage ? (JSON.parse(row.triage) as TriageSummary) : null,
   };
 }
 
@@ -88,6 +89,7 @@ function conversationColumns(c: Conversation): Omit<ConversationRow, 'id' | 'tok
     closed_by: c.closedBy,
     csat_score: c.rating?.score ?? null,
     csat_comment: c.rating?.comment ?? null,
+    triage: c.triage ? JSON.stringify(c.triage) : null,
   };
 }
 

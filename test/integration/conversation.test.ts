@@ -56,11 +56,13 @@ describe.each(engines)('a conversation on %s storage', (engine) => {
     expect(reply.seq).toBeGreaterThan(ack.message.seq);
   });
 
-  it('says honestly when it does not know, and offers a person', async () => {
-    const { socket } = await newCustomer();
+  it('redirects a message that is not about support at all, and keeps the conversation with the AI', async () => {
+    const { socket, session } = await newCustomer();
     const answer = nextEvent<Message>(socket, 'message', (m) => m.from === 'ai');
     await send(socket, 'message', { clientId: 'c-1', text: 'What will the weather be in Lisbon tomorrow?' });
-    expect((await answer).text).toMatch(/not sure.*Talk to a person/s);
+    expect((await answer).text).toMatch(/only help with Lumen Pay/);
+    const stored = await tandem.desk.conversation(session.conversationId);
+    expect(stored).toMatchObject({ state: 'ai', triage: { latest: { outOfScope: true, route: 'ai' } } });
   });
 
   it('stores a message sent twice with the same clientId once, and acks the original', async () => {

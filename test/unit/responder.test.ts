@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/protocol.ts';
 import { DEFAULT_KNOWLEDGE_DIR } from '../../server/config.ts';
-import { asksForPerson } from '../../server/core/handoff-intent.ts';
+import { asksForPerson } from '../../server/core/triage/person-request.ts';
 import { EmbeddedResponder, GIVING_UP_TEXT, UNSURE_TEXT } from '../../server/responder/embedded.ts';
 import { KnowledgeBase, parseArticle } from '../../server/responder/knowledge-base.ts';
 
