@@ -164,6 +164,48 @@ describe.each(engines)('a conversation on %s storage', (engine) => {
     expect((await queued).queue?.position).toBeGreaterThanOrEqual(1);
   });
 
+  it('hands a fraud report to a person at once, urgent, with the reasons the agent sees in the queue and on accept', async () => {
+    const { socket, session } = await newCustomer();
+    const queued = nextEvent<StatePayload>(socket, 'state', (s) => s.state === 'queued');
+    const aiNote = nextEvent<Message>(socket, 'message', (m) => m.from === 'ai');
+    await send(socket, 'message', { clientId: 'f1', text: "Someone used my card for a 349 EUR purchase I didn't make!!" });
+    await queued;
+    expect((await aiNote).text).toMatch(/fraud.*Freeze card/s);
+    const stored = await tandem.desk.conversation(session.conversationId);
+    expect(stored).toMatchObject({ state: 'queued', type: 'fraud_security', priority: 'urgent' });
+    expect(stored?.handoffReason).toMatch(/fraud/);
+
+    const item = (await tandem.desk.queue()).find((i) => i.conversationId === session.conversationId);
+    expect(item).toMatchObject({ type: 'fraud_security', priority: 'urgent' });
+    expect(item?.triage?.reasons.some((r) => r.includes('fraud'))).toBe(true);
+    expect(item?.triage?.sentiments).toHaveLength(1);
+    // urgent goes first, ahead of anything that was waiting longer at normal priority
+    expect((await tandem.desk.queue()).findIndex((i) => i.conversationId === session.conversationId)).toBe(
+      (await tandem.desk.queue()).findIndex((i) => i.priority === 'urgent'),
+    );
+    const assignment = await tandem.desk.assignment(session.conversationId);
+    expect(assignment).toMatchObject({ type: 'fraud_security', priority: 'urgent', triage: { distress: expect.any(Number) } });
+    expect(assignment.summary).toMatch(/Why a person: .*fraud/);
+    expect(assignment.summary).toMatch(/Mood: /);
+  });
+
+  it('keeps a calm routine question with the AI but sends the same words from a distressed customer to a person', async () => {
+    const calm = await newCustomer();
+    const answer = nextEvent<Message>(calm.socket, 'message', (m) => m.from === 'ai');
+    await send(calm.socket, 'message', { clientId: 'r1', text: 'Where is my refund?' });
+    expect((await answer).text).toMatch(/refund/i);
+    await tandem.desk.idle();
+    expect(await tandem.desk.conversation(calm.session.conversationId)).toMatchObject({ state: 'ai', triage: { latest: { route: 'ai', distress: 0 } } });
+
+    const distressed = await newCustomer();
+    const queued = nextEvent<StatePayload>(distressed.socket, 'state', (s) => s.state === 'queued');
+    await send(distressed.socket, 'message', { clientId: 'r1', text: "Where is my refund? I'm overdrawn and can't pay my rent this week." });
+    await queued;
+    const stored = await tandem.desk.conversation(distressed.session.conversationId);
+    expect(stored).toMatchObject({ state: 'queued', priority: 'high', triage: { latest: { route: 'human', distress: 2 } } });
+    expect(stored?.handoffReason).toMatch(/money trouble/);
+  });
+
   it('gives a waiting conversation to exactly one of two agents who accept at once', async () => {
     const { socket: customer, session } = await newCustomer();
     await send(customer, 'handoff', {});

@@ -123,7 +123,7 @@ export class Triage {
     for (let c = 0; c < 6; c++) typeMass += p[c]!;
     for (let c = 0; c < 6; c++) types[c] = typeMass > 0 ? p[c]! / typeMass : 1 / 6;
     const earlierCustomer = history.filter((t) => t.from === 'customer');
-    const chitchat = p[CHITCHAT]! > 0.5;
+    const chitchat = p[CHITCHAT]! >= 0.4;
     if ((chitchat || maxOf(types) < 0.5) && earlierCustomer.length > 0) {
       const context = this.#contextTypes(earlierCustomer);
       const own = chitchat ? 0.2 : 0.5;
@@ -190,7 +190,9 @@ export class Triage {
     // Unsure between a routine type and a risky one: a person is the safe default.
     const runnerUp = secondBest(types, typeIndex);
     const policy = this.policy[type];
-    if (policy.ai === 'on' && confidence < 0.5 && this.policy[INTERACTION_TYPES[runnerUp]!].ai !== 'on' && types[runnerUp]! >= 0.25) {
+    const runnerUpType = INTERACTION_TYPES[runnerUp]!;
+    const riskyRunnerUp = runnerUpType === 'billing_dispute' || runnerUpType === 'policy_edge' || runnerUpType === 'fraud_security';
+    if (policy.ai === 'on' && typeMass >= 0.5 && confidence < 0.5 && riskyRunnerUp && this.policy[runnerUpType].ai !== 'on' && types[runnerUp]! >= 0.25) {
       escalations.push(`unsure: ${type} or ${INTERACTION_TYPES[runnerUp]} (${round(types[runnerUp]!, 2)})`);
     }
 
