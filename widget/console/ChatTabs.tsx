@@ -1,5 +1,7 @@
-// One tab per conversation held, with its unread count; arrow keys move between tabs.
+// One tab per conversation held, with its priority when above normal and its unread count; arrow keys move
+// between tabs.
 import { conversations, conversationTitle, selectConversation, selectedId } from './console-state.ts';
+import { PriorityTag } from './TriageSignals.tsx';
 
 export function ChatTabs() {
   const list = conversations.value;
@@ -33,6 +35,7 @@ export function ChatTabs() {
             }}
           >
             <span class="tab__title">{conversationTitle(c)}</span>
+            {c.priority !== 'normal' && c.state !== 'closed' && <PriorityTag priority={c.priority} small />}
             {c.state === 'closed' && <span class="tag">closed</span>}
             {c.customerTyping && <span class="tab__typing" aria-hidden="true">…</span>}
             {c.unread > 0 && (

@@ -1,21 +1,20 @@
-// The waiting conversations, longest-waiting first as the server orders them, each with "Accept".
+// The waiting conversations in the order the server serves them, each with triage's signals and "Accept".
 import type { QueueItem } from '../../shared/protocol.ts';
 import { accepting, formatDuration, queue, queueError, waitedSeconds } from './console-state.ts';
 import { accept } from './agent-session.ts';
+import { MoodSignals, TriageHeadline } from './TriageSignals.tsx';
 
 function QueueEntry({ item }: { item: QueueItem }) {
   const busy = accepting.value.includes(item.conversationId);
   return (
     <li class="queue__item" data-priority={item.priority}>
+      <TriageHeadline type={item.type} priority={item.priority} triage={item.triage} />
       <p class="queue__preview">{item.preview ? `“${item.preview}”` : 'No message yet'}</p>
       <p class="queue__meta">
         <span>waiting {formatDuration(waitedSeconds(item))}</span>
         {item.promise && <span>promised {formatDuration(item.promise.seconds)}</span>}
-        <span class="tag" data-priority={item.priority}>
-          {item.priority} priority
-        </span>
-        {item.type && <span class="tag">{item.type.replace(/_/g, ' ')}</span>}
       </p>
+      <MoodSignals triage={item.triage} />
       <button type="button" class="primary" disabled={busy} onClick={() => accept(item.conversationId)}>
         Accept
       </button>

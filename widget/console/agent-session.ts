@@ -148,6 +148,9 @@ export function connect(): void {
           return {
             ...c,
             summary: p.summary,
+            type: p.type,
+            priority: p.priority,
+            triage: p.triage ?? null,
             state: p.state,
             messages,
             pending: c.pending.filter((x) => !stored.has(x.clientId)),
@@ -159,6 +162,9 @@ export function connect(): void {
           {
             conversationId: p.conversationId,
             summary: p.summary,
+            type: p.type,
+            priority: p.priority,
+            triage: p.triage ?? null,
             messages: desk.mergeMessages([], p.messages),
             state: p.state,
             pending: [],

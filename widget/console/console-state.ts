@@ -4,9 +4,12 @@ import { signal } from '@preact/signals';
 import type {
   AgentIdentity,
   ConversationState,
+  InteractionType,
   Message,
   PresenceStatus,
+  Priority,
   QueueItem,
+  TriageView,
 } from '../../shared/protocol.ts';
 
 export type LinkStatus = 'idle' | 'connecting' | 'online' | 'offline';
@@ -23,6 +26,10 @@ export interface PendingReply {
 export interface HeldConversation {
   conversationId: string;
   summary: string;
+  /** What triage made of it when it was assigned: null type until triage has judged it. */
+  type: InteractionType | null;
+  priority: Priority;
+  triage: TriageView | null;
   /** Sorted by seq, one per id; includes the AI part of the conversation. */
   messages: Message[];
   state: ConversationState;
