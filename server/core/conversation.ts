@@ -4,6 +4,7 @@
 // ai → queued → agent → closed; a conversation may also close from ai or queued (the customer leaves).
 import type { ConversationState, ErrorCode, InteractionType, Priority, Sender } from '../../shared/protocol.ts';
 import { isoNow, type Clock } from './clock.ts';
+import { higherPriority } from './queue.ts';
 
 /** A message as the core creates it; the store gives it its seq. */
 export interface NewMessage {
@@ -77,8 +78,6 @@ export interface TriageSummary {
   sentiments: number[];
 }
 
-const PRIORITY_RANK: Record<Priority, number> = { normal: 0, high: 1, urgent: 2 };
-
 /** Everything a decision needs from the outside world. */
 export interface CoreContext {
   clock: Clock;
@@ -150,10 +149,7 @@ function withTriage(conversation: Conversation, decision: TriageRecord): Convers
   return {
     ...conversation,
     type: open && !decision.outOfScope ? decision.type : conversation.type,
-    priority:
-      open && decision.route === 'human' && PRIORITY_RANK[decision.priority] > PRIORITY_RANK[conversation.priority]
-        ? decision.priority
-        : conversation.priority,
+    priority: open && decision.route === 'human' ? higherPriority(conversation.priority, decision.priority) : conversation.priority,
     triage: {
       latest: decision,
       handoffReasons: sendsToPeople ? decision.reasons : (previous?.handoffReasons ?? null),

@@ -2,7 +2,13 @@
 import type { Priority } from '../../shared/protocol.ts';
 import type { Conversation } from './conversation.ts';
 
-const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2 };
+/** How urgent each priority is; the one ranking the queue, triage and the conversation all use. */
+export const PRIORITY_RANK: Record<Priority, number> = { normal: 0, high: 1, urgent: 2 };
+
+/** The more urgent of two priorities. */
+export function higherPriority(a: Priority, b: Priority): Priority {
+  return PRIORITY_RANK[a] >= PRIORITY_RANK[b] ? a : b;
+}
 
 /** Queued conversations, first to be served first. */
 export function queueOrder(conversations: readonly Conversation[]): Conversation[] {
@@ -10,7 +16,7 @@ export function queueOrder(conversations: readonly Conversation[]): Conversation
     .filter((c) => c.state === 'queued')
     .sort(
       (a, b) =>
-        PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
+        PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
         (a.queuedAt ?? '').localeCompare(b.queuedAt ?? '') ||
         a.id.localeCompare(b.id),
     );

@@ -58,9 +58,3 @@ export function policyFrom(file: unknown): TriagePolicy {
   for (const type of INTERACTION_TYPES) policy[type] = { ...DEFAULT_POLICY[type], ...parsed[type] };
   return policy;
 }
-
-export const PRIORITY_RANK: Record<Priority, number> = { normal: 0, high: 1, urgent: 2 };
-
-export function higherPriority(a: Priority, b: Priority): Priority {
-  return PRIORITY_RANK[a] >= PRIORITY_RANK[b] ? a : b;
-}

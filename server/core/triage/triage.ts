@@ -8,7 +8,8 @@ import { FeatureBuffer, normalize } from './features.ts';
 import { LinearModel, type LinearArtifact } from './linear-model.ts';
 import { distressOf, type Distress } from './markers.ts';
 import { asksForPerson } from './person-request.ts';
-import { DEFAULT_POLICY, higherPriority, type TriagePolicy } from './policy.ts';
+import { higherPriority } from '../queue.ts';
+import { DEFAULT_POLICY, type TriagePolicy } from './policy.ts';
 import { sentimentOf } from './sentiment.ts';
 import { turnFeatures } from './turn-features.ts';
 
