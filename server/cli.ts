@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { judgeTurns, type Decision, type Triage } from './core/triage/triage.ts';
+import { decisionRecord, judgeTurns, type Triage } from './core/triage/triage.ts';
 import { loadTriage, MODEL_FILE } from './triage/load.ts';
 
 const USAGE = `Usage: tandem <command>
@@ -25,12 +25,6 @@ const TriageLine = z.union([
   z.strictObject({ id: z.union([z.string(), z.number()]).optional(), turns: z.array(z.string().max(10_000)).min(1).max(200) }),
 ]);
 
-/** The contract's fields of a decision, in the contract's order, plus `shadow` when the type is in shadow mode. */
-function publicDecision(decision: Decision): Record<string, unknown> {
-  const { type, confidence, outOfScope, oodScore, sentiment, distress, route, priority, reasons, shadow } = decision;
-  return { type, confidence, outOfScope, oodScore, sentiment, distress, route, priority, reasons, ...(shadow ? { shadow } : {}) };
-}
-
 export function triageLine(triage: Triage, line: string, lineNumber: number): { output: Record<string, unknown>; ok: boolean } {
   let json: unknown;
   try {
@@ -41,14 +35,15 @@ export function triageLine(triage: Triage, line: string, lineNumber: number): { 
   const parsed = TriageLine.safeParse(json);
   if (!parsed.success) {
     const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ');
-    const id = typeof (json as { id?: unknown })?.id === 'string' || typeof (json as { id?: unknown })?.id === 'number' ? (json as { id: unknown }).id : lineNumber;
+    const given = (json as { id?: unknown } | null)?.id;
+    const id = typeof given === 'string' || typeof given === 'number' ? given : lineNumber;
     return { output: { id, error: { code: 'bad_input', message: `expected {"id"?, "text"} or {"id"?, "turns": [...]}: ${message}` } }, ok: false };
   }
   const input = parsed.data;
   const id = input.id ?? lineNumber;
-  if ('text' in input) return { output: { id, ...publicDecision(triage.judge(input.text)) }, ok: true };
+  if ('text' in input) return { output: { id, ...decisionRecord(triage.judge(input.text)) }, ok: true };
   const { decisions, escalateAtTurn } = judgeTurns(triage, input.turns);
-  return { output: { id, decisions: decisions.map(publicDecision), escalateAtTurn }, ok: true };
+  return { output: { id, decisions: decisions.map(decisionRecord), escalateAtTurn }, ok: true };
 }
 
 async function triageCommand(): Promise<number> {

@@ -22,7 +22,7 @@ import {
   type HandoffTrigger,
 } from './core/conversation.ts';
 import { handoffNote, OUT_OF_SCOPE_REPLY } from './core/triage/customer-notes.ts';
-import type { Decision, Triage, Turn } from './core/triage/triage.ts';
+import { decisionRecord, type Decision, type Triage, type Turn } from './core/triage/triage.ts';
 import { handoffSummary } from './core/handoff-summary.ts';
 import { positionIn, queueOrder } from './core/queue.ts';
 import { hashToken, newToken } from './auth/tokens.ts';
@@ -190,9 +190,7 @@ export class SupportDesk {
         .filter((m) => m.seq < message.seq)
         .map((m) => ({ from: m.from, text: m.text }));
       const decision = this.#triage.judge(message.text, history);
-      const { shadow, type, confidence, outOfScope, oodScore, sentiment, distress, route, priority, reasons } = decision;
-      const record = { type, confidence, outOfScope, oodScore, sentiment, distress, route, priority, reasons, ...(shadow ? { shadow } : {}) };
-      const result = await this.#run(conversationId, (c) => recordTriage(c, this.#ctx, message.id, record));
+      const result = await this.#run(conversationId, (c) => recordTriage(c, this.#ctx, message.id, decisionRecord(decision)));
       return { decision, after: result.after };
     } catch (error) {
       this.#emit('error', error, 'triage');

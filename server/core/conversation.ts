@@ -5,6 +5,9 @@
 import type { ConversationState, ErrorCode, InteractionType, Priority, Sender } from '../../shared/protocol.ts';
 import { isoNow, type Clock } from './clock.ts';
 import { higherPriority } from './queue.ts';
+import type { TriageRecord } from './triage/triage.ts';
+
+export type { TriageRecord };
 
 /** A message as the core creates it; the store gives it its seq. */
 export interface NewMessage {
@@ -54,20 +57,6 @@ export interface Conversation {
   rating: { score: number; comment?: string } | null;
   /** What triage has seen so far: the latest decision and the sentiment of every customer turn. */
   triage: TriageSummary | null;
-}
-
-/** One triage decision as the log keeps it (see server/core/triage/triage.ts). */
-export interface TriageRecord {
-  type: InteractionType;
-  confidence: number;
-  outOfScope: boolean;
-  oodScore: number;
-  sentiment: number;
-  distress: 0 | 1 | 2;
-  route: 'ai' | 'human';
-  priority: Priority;
-  reasons: string[];
-  shadow?: { route: 'ai' | 'human'; priority: Priority };
 }
 
 export interface TriageSummary {

@@ -63,6 +63,15 @@ export interface Decision {
   shadow?: { route: Route; priority: Priority };
 }
 
+/** A decision as the conversation log keeps it and `npx tandem triage` prints it: the contract's fields, in the
+ *  contract's order, and `shadow` when the type's AI mode is shadow. The per-turn signals stay in memory. */
+export type TriageRecord = Omit<Decision, 'signals'>;
+
+export function decisionRecord(decision: Decision): TriageRecord {
+  const { type, confidence, outOfScope, oodScore, sentiment, distress, route, priority, reasons, shadow } = decision;
+  return { type, confidence, outOfScope, oodScore, sentiment, distress, route, priority, reasons, ...(shadow ? { shadow } : {}) };
+}
+
 /**
  * Novelty in three tiers: support turns ≈ 0; known kinds of request that are not support (CLINC150's other
  * domains: recipes, travel, trivia) ≈ 0.75; turns unlike anything in the data (CLINC150's out-of-scope) ≈ 1.
