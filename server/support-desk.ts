@@ -163,7 +163,7 @@ export class SupportDesk {
     const stored = await this.#storeOnce(conversationId, input.clientId, (c) => customerSays(c, this.#ctx, input));
     if (!stored.after) return { message: stored.message, duplicate: true };
     const { message } = stored;
-    const { decision, after } = await this.#triageTurn(conversationId, message, stored.after);
+    const { decision, after, messages } = await this.#triageTurn(conversationId, message, stored.after);
     if (after.state === 'queued') this.#emit('queueChanged');
     if (after.state === 'ai') {
       if (decision?.route === 'human') {
@@ -173,7 +173,7 @@ export class SupportDesk {
       } else if (decision?.outOfScope) {
         await this.#run(conversationId, (c) => aiSays(c, this.#ctx, OUT_OF_SCOPE_REPLY));
       } else {
-        this.#background(this.#answer(conversationId, input.text), 'ai answer');
+        this.#background(this.#answer(conversationId, input.text, messages), 'ai answer');
       }
     }
     return { message, duplicate: false };
@@ -182,19 +182,24 @@ export class SupportDesk {
   /**
    * Triage the customer's new message with the conversation before it, and keep the decision in the log.
    * The message is already stored: if triage itself fails, the AI answers as before and the error is reported.
+   * Returns the messages it read (up to and including this one), so the AI's answer need not read them again.
    */
-  async #triageTurn(conversationId: string, message: Message, after: Conversation): Promise<{ decision: Decision | null; after: Conversation }> {
+  async #triageTurn(
+    conversationId: string,
+    message: Message,
+    after: Conversation,
+  ): Promise<{ decision: Decision | null; after: Conversation; messages?: Message[] }> {
     if (after.state !== 'ai' && after.state !== 'queued') return { decision: null, after };
+    let messages: Message[] | undefined;
     try {
-      const history: Turn[] = (await this.#store.messages(conversationId))
-        .filter((m) => m.seq < message.seq)
-        .map((m) => ({ from: m.from, text: m.text }));
+      messages = await this.#store.messages(conversationId);
+      const history: Turn[] = messages.filter((m) => m.seq < message.seq).map((m) => ({ from: m.from, text: m.text }));
       const decision = this.#triage.judge(message.text, history);
       const result = await this.#run(conversationId, (c) => recordTriage(c, this.#ctx, message.id, decisionRecord(decision)));
-      return { decision, after: result.after };
+      return { decision, after: result.after, messages };
     } catch (error) {
       this.#emit('error', error, 'triage');
-      return { decision: null, after };
+      return messages ? { decision: null, after, messages } : { decision: null, after };
     }
   }
 
@@ -208,10 +213,10 @@ export class SupportDesk {
     while (this.#pending.size) await Promise.all([...this.#pending]);
   }
 
-  async #answer(conversationId: string, text: string): Promise<void> {
+  async #answer(conversationId: string, text: string, messages?: readonly Message[]): Promise<void> {
     this.#emit('aiTyping', conversationId, true);
     try {
-      const history = await this.#store.messages(conversationId);
+      const history = messages ?? (await this.#store.messages(conversationId));
       const reply = await this.#responder.reply({ text, history });
       await this.#run(conversationId, (c) => aiSays(c, this.#ctx, reply.text));
       if (reply.handoff) await this.requestHandoff(conversationId, 'ai_unsure');
