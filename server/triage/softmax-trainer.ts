@@ -91,8 +91,7 @@ export function trainSoftmax(
 export function fitTemperature(model: LinearModel, heldOut: readonly TrainingExample[]): number {
   const k = model.classes.length;
   const cached = heldOut.map((example) => {
-    const buffer = { ids: example.features, count: example.features.length } as never;
-    return { logits: Float64Array.from(model.logits(buffer, new Float64Array(k))), label: example.label };
+    return { logits: model.logits({ ids: example.features, count: example.features.length }, new Float64Array(k)), label: example.label };
   });
   const probabilities = new Float64Array(k);
   const nll = (t: number): number => {

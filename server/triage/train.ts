@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { InteractionType } from '../../shared/protocol.ts';
 import { FeatureBuffer } from '../core/triage/features.ts';
+import type { LinearModel } from '../core/triage/linear-model.ts';
 import { turnFeatures } from '../core/triage/turn-features.ts';
 import { MODEL_CLASSES, oodScoreOf, type TriageArtifact } from '../core/triage/triage.ts';
 import { banking77, clinc150, labelledJsonl, TANDEM_MAPPING_OVERRIDES, type LabelledText } from './datasets.ts';
@@ -71,12 +72,6 @@ export interface TrainInput {
   log?: (line: string) => void;
 }
 
-interface Prepared {
-  features: Int32Array;
-  label: number;
-  weight: number;
-  source: string;
-}
 
 export function train(input: TrainInput): TriageArtifact {
   const log = input.log ?? (() => {});
@@ -89,9 +84,11 @@ export function train(input: TrainInput): TriageArtifact {
   const domain = { examples: domainParts.flatMap((p) => p.examples), other: domainParts.flatMap((p) => p.other) };
   const extras = input.extra.map((path) => labelledJsonl(path));
   const bit = bitext(input.dataDir);
+  const bankingTrain = banking77(input.dataDir, 'train', TANDEM_MAPPING_OVERRIDES);
+  const clincTrain = [...clinc150(input.dataDir, 'train'), ...clinc150(input.dataDir, 'val')];
   const sources: { name: string; examples: LabelledText[]; weight: number }[] = [
-    { name: 'banking77 train', examples: banking77(input.dataDir, 'train', TANDEM_MAPPING_OVERRIDES), weight: 1 },
-    { name: 'clinc150 train+val', examples: [...clinc150(input.dataDir, 'train'), ...clinc150(input.dataDir, 'val')], weight: 1 },
+    { name: 'banking77 train', examples: bankingTrain, weight: 1 },
+    { name: 'clinc150 train+val', examples: clincTrain, weight: 1 },
     { name: 'bitext train', examples: bit.types, weight: 0.5 },
     { name: `tandem domain (${domainFiles.join(', ')})`, examples: domain.examples, weight: 3 },
     ...extras.map((extra, i) => ({ name: input.extra[i]!, examples: extra.examples, weight: 3 })),
@@ -105,15 +102,14 @@ export function train(input: TrainInput): TriageArtifact {
     return buffer.ids.slice(0, buffer.count);
   };
   const random = seededRandom(seed);
-  const fit: Prepared[] = [];
-  const heldOut: Prepared[] = [];
+  const fit: TrainingExample[] = [];
+  const heldOut: TrainingExample[] = [];
   for (const source of sources) {
     for (const example of source.examples) {
       const prepared = {
         features: featuresOf(example.text),
         label: MODEL_CLASSES.indexOf(example.label),
         weight: source.weight * (classWeight[example.label] ?? 1),
-        source: example.source,
       };
       (random() < 0.1 ? heldOut : fit).push(prepared);
     }
@@ -131,8 +127,8 @@ export function train(input: TrainInput): TriageArtifact {
   const notPersonTexts = [
     ...bit.notPerson,
     ...domain.examples.map((e) => e.text),
-    ...sources[0]!.examples.map((e) => e.text),
-    ...sources[1]!.examples.map((e) => e.text),
+    ...bankingTrain.map((e) => e.text),
+    ...clincTrain.map((e) => e.text),
   ];
   const personFit: TrainingExample[] = [];
   const personHeldOut: TrainingExample[] = [];
@@ -161,12 +157,13 @@ export function train(input: TrainInput): TriageArtifact {
  * - fraud: the highest P(fraud_security) threshold that still catches 98% of held-out fraud, floored at 0.05
  *   (a missed fraud case costs far more than an agent reading a false alarm);
  * - outOfScope: the novelty score above which a turn is out of scope, at 95% of held-out in-domain turns kept;
- * - person: P(asks for a person) at the point of equal error on held-out turns, floored at 0.5.
+ * - person: P(asks for a person) where the held-out miss rate equals ten times the false-alarm rate (a false
+ *   alarm sends a chat to a person nobody asked for, ten times as many turns are not requests), from 0.5 up.
  */
 function chooseThresholds(
-  intent: ReturnType<typeof trainSoftmax>,
-  heldOut: Prepared[],
-  person: ReturnType<typeof trainSoftmax>,
+  intent: LinearModel,
+  heldOut: TrainingExample[],
+  person: LinearModel,
   personHeldOut: TrainingExample[],
   log: (line: string) => void,
 ): TriageArtifact['thresholds'] {
@@ -176,7 +173,7 @@ function chooseThresholds(
   const fraudScores: number[] = [];
   const inDomainOod: number[] = [];
   for (const example of heldOut) {
-    intent.probabilities({ ids: example.features, count: example.features.length } as FeatureBuffer, probabilities);
+    intent.probabilities({ ids: example.features, count: example.features.length }, probabilities);
     if (example.label === fraudIndex) fraudScores.push(probabilities[fraudIndex]!);
     if (example.label < 6) inDomainOod.push(oodScoreOf(probabilities));
   }
@@ -186,13 +183,13 @@ function chooseThresholds(
   const outOfScope = Math.max(0.5, inDomainOod[Math.floor(inDomainOod.length * 0.95)] ?? 0.5);
   const yes = new Float64Array(2);
   const personScores = personHeldOut.map((e) => ({
-    p: person.probabilities({ ids: e.features, count: e.features.length } as FeatureBuffer, yes)[1]!,
+    p: person.probabilities({ ids: e.features, count: e.features.length }, yes)[1]!,
     label: e.label,
   }));
+  const positives = personScores.filter((s) => s.label === 1);
+  const negatives = personScores.filter((s) => s.label === 0);
   let best = { threshold: 0.5, gap: Infinity };
   for (let t = 0.5; t < 0.99; t += 0.01) {
-    const positives = personScores.filter((s) => s.label === 1);
-    const negatives = personScores.filter((s) => s.label === 0);
     const missRate = positives.filter((s) => s.p < t).length / Math.max(positives.length, 1);
     const falseRate = negatives.filter((s) => s.p >= t).length / Math.max(negatives.length, 1);
     const gap = Math.abs(missRate - falseRate * 10);

@@ -60,8 +60,14 @@ export function normalize(text: string): string {
   return space ? out.slice(0, -1) : out;
 }
 
-/** Reusable output of `extract`: `ids[0..count)` are the feature buckets of one text. */
-export class FeatureBuffer {
+/** The feature buckets of one text: `ids[0..count)`. */
+export interface Features {
+  readonly ids: Int32Array;
+  readonly count: number;
+}
+
+/** Reusable output of `extract`. A stored example is just `{ ids, count: ids.length }`. */
+export class FeatureBuffer implements Features {
   readonly ids = new Int32Array(MAX_FEATURES);
   count = 0;
 

@@ -2,7 +2,7 @@
 // Scoring is a sum of a few hundred weight rows: well under 10 µs a turn. Training lives in
 // server/triage/train.ts; this file only scores and (de)serialises.
 
-import { FEATURE_BUCKETS, type FeatureBuffer } from './features.ts';
+import { FEATURE_BUCKETS, type Features } from './features.ts';
 
 export const ARTIFACT_FORMAT = 'tandem-linear/1';
 
@@ -43,7 +43,7 @@ export class LinearModel {
   }
 
   /** Raw scores (before temperature) into `out`. Features count 1/√n each, so long texts are not louder. */
-  logits(features: FeatureBuffer, out: Float64Array = this.#logits): Float64Array {
+  logits(features: Features, out: Float64Array = this.#logits): Float64Array {
     const k = this.classes.length;
     const value = features.count > 0 ? 1 / Math.sqrt(features.count) : 0;
     for (let c = 0; c < k; c++) out[c] = 0;
@@ -56,7 +56,7 @@ export class LinearModel {
   }
 
   /** Calibrated class probabilities into `out` (softmax of logits / temperature). */
-  probabilities(features: FeatureBuffer, out: Float64Array = new Float64Array(this.classes.length)): Float64Array {
+  probabilities(features: Features, out: Float64Array = new Float64Array(this.classes.length)): Float64Array {
     return softmax(this.logits(features), this.temperature, out);
   }
 
