@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { decisionRecord, judgeTurns, type Triage } from './core/triage/triage.ts';
+import { DEFAULT_DATA_DIR } from './triage/datasets.ts';
 import { loadTriage, MODEL_FILE } from './triage/load.ts';
 
 const USAGE = `Usage: tandem <command>
@@ -68,7 +69,7 @@ async function trainCommand(args: string[]): Promise<number> {
     options: { data: { type: 'string' }, extra: { type: 'string', multiple: true }, out: { type: 'string' }, seed: { type: 'string' } },
   });
   const { train } = await import('./triage/train.ts');
-  const dataDir = resolve(values.data ?? new URL('../../shared/data', import.meta.url).pathname);
+  const dataDir = resolve(values.data ?? DEFAULT_DATA_DIR);
   const out = resolve(values.out ?? MODEL_FILE);
   const artifact = train({
     dataDir,

@@ -6,12 +6,15 @@
 // Only train and validation splits are read for training; test splits are read by the benchmark alone.
 
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { InteractionType } from '../../shared/protocol.ts';
 import { MODEL_CLASSES } from '../core/triage/triage.ts';
 
 export type ModelClass = (typeof MODEL_CLASSES)[number];
+
+/** Where the datasets are unless `--data` / TANDEM_DATASETS says otherwise: ../shared/data beside the checkout. */
+export const DEFAULT_DATA_DIR = resolve(import.meta.dirname, '../../../shared/data');
 
 export interface LabelledText {
   text: string;

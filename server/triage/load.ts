@@ -1,12 +1,13 @@
 // Loads the committed triage artifact and the per-type policy file: the I/O around the pure triage core.
 
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { policyFrom, type TriagePolicy } from '../core/triage/policy.ts';
 import { Triage, type TriageArtifact } from '../core/triage/triage.ts';
 
-export const MODEL_FILE = new URL('./models/triage-model.json', import.meta.url).pathname;
-export const DEFAULT_POLICY_FILE = new URL('../../config/policy.json', import.meta.url).pathname;
+export const MODEL_FILE = resolve(import.meta.dirname, 'models/triage-model.json');
+export const DEFAULT_POLICY_FILE = resolve(import.meta.dirname, '../../config/policy.json');
 
 /** Reads and validates a policy file; errors name the file and the field. */
 export function loadPolicy(path: string = DEFAULT_POLICY_FILE): TriagePolicy {

@@ -16,7 +16,7 @@ import { banking77, clinc150, labelledJsonl, TANDEM_MAPPING_OVERRIDES, type Labe
 import { DEFAULT_TRAIN_OPTIONS, fitTemperature, seededRandom, trainSoftmax, type TrainingExample } from './softmax-trainer.ts';
 
 /** Tandem's own domain examples: every server/triage/data/*.jsonl (each file from a different writer). */
-export const DOMAIN_DIR = new URL('./data/', import.meta.url).pathname;
+export const DOMAIN_DIR = join(import.meta.dirname, 'data');
 
 // Bitext's synthetic e-commerce support set widens the vocabulary of orders, deliveries and refunds.
 // Mapped by us; intents with no clear type (reviews, newsletters, placing orders) are left out.

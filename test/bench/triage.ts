@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { INTERACTION_TYPES } from '../../shared/protocol.ts';
 import { sentimentOf } from '../../server/core/triage/sentiment.ts';
 import { judgeTurns, type Triage } from '../../server/core/triage/triage.ts';
-import { banking77, clinc150, isClincFintech, TANDEM_MAPPING_OVERRIDES } from '../../server/triage/datasets.ts';
+import { banking77, clinc150, DEFAULT_DATA_DIR, isClincFintech, TANDEM_MAPPING_OVERRIDES } from '../../server/triage/datasets.ts';
 import { loadTriage } from '../../server/triage/load.ts';
 
-const dataDir = process.env.TANDEM_DATASETS ?? new URL('../../../shared/data', import.meta.url).pathname;
-const fixtures = new URL('../fixtures/triage/', import.meta.url).pathname;
+const dataDir = process.env.TANDEM_DATASETS ?? DEFAULT_DATA_DIR;
+const fixtures = join(import.meta.dirname, '../fixtures/triage');
 const triage = loadTriage();
 
 const f3 = (x: number): string => x.toFixed(3);

@@ -8,12 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, policyFrom } from '../../server/core/triage/policy.ts';
 import { referenceSentimentOf, sentimentOf } from '../../server/core/triage/sentiment.ts';
 import { judgeTurns, Triage } from '../../server/core/triage/triage.ts';
+import { REPO_ROOT } from '../../server/app.ts';
+import { DEFAULT_DATA_DIR } from '../../server/triage/datasets.ts';
 import { loadArtifact, loadPolicy } from '../../server/triage/load.ts';
 
 const artifact = loadArtifact();
 const triage = new Triage(artifact);
-const ROOT = new URL('../../', import.meta.url).pathname;
-const DATASETS = new URL('../../../shared/data', import.meta.url).pathname;
+const DATASETS = DEFAULT_DATA_DIR;
 
 describe('the escalation policy', () => {
   it('sends fraud to a person at once, urgent, even when the customer asks for a refund', () => {
@@ -155,7 +156,7 @@ describe('npx tandem triage', () => {
       '{"id":7,"turns":["When is my next payment?","I lost my job and cannot pay it"]}',
       '{"id":"x","text":42}',
     ].join('\n');
-    const run = spawnSync(process.execPath, [join(ROOT, 'bin/tandem.js'), 'triage'], { input, encoding: 'utf8', cwd: ROOT });
+    const run = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/tandem.js'), 'triage'], { input, encoding: 'utf8', cwd: REPO_ROOT });
     const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(5);
     expect(Object.keys(lines[0]!)).toEqual(['id', 'type', 'confidence', 'outOfScope', 'oodScore', 'sentiment', 'distress', 'route', 'priority', 'reasons']);
@@ -177,7 +178,7 @@ describe.runIf(existsSync(join(DATASETS, 'banking77')))('npx tandem train', () =
     const extra = join(dir, 'agents.jsonl');
     writeFileSync(extra, '{"text":"my zorblat subscription renewed twice","label":"billing_dispute"}\n{"text":"get me a human","label":"person"}\n');
     const out = join(dir, 'model.json');
-    const run = spawnSync(process.execPath, [join(ROOT, 'bin/tandem.js'), 'train', '--data', DATASETS, '--extra', extra, '--out', out], { encoding: 'utf8', cwd: ROOT });
+    const run = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/tandem.js'), 'train', '--data', DATASETS, '--extra', extra, '--out', out], { encoding: 'utf8', cwd: REPO_ROOT });
     expect(run.stderr).toMatch(/wrote /);
     expect(run.status).toBe(0);
     const rebuilt = new Triage(loadArtifact(out));
