@@ -2,18 +2,15 @@
 // widget without asking for a person; triage queues them for one at once, and the agent's console shows the
 // chat as Fraud / security, urgent, with the customer's mood, its course and the reasons, before and after
 // accepting it.
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message, StatePayload } from '../../shared/protocol.ts';
-import { REPO_ROOT } from '../../server/app.ts';
-import { chromiumAvailable, launchChromium } from '../support/browser.ts';
+import { chromiumAvailable, launchChromium, openWatchedPage, requireBuild, SCREENSHOTS } from '../support/browser.ts';
 import { ADMIN, connectCustomer, startTestTandem, type TestTandem } from '../support/tandem.ts';
 import { nextEvent } from '../support/waiting.ts';
 
-const SCREENSHOTS = join(REPO_ROOT, 'docs/screenshots');
 const FRAUD_REPORT = "Someone used my card for a purchase I didn't make, 349 EUR at an electronics shop!";
 const runs = chromiumAvailable();
 
@@ -24,10 +21,9 @@ describe.runIf(runs)('triage in a real browser', () => {
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(REPO_ROOT, 'dist/widget.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+    requireBuild();
     tandem = await startTestTandem('sqlite');
     browser = await launchChromium();
-    mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
@@ -35,16 +31,9 @@ describe.runIf(runs)('triage in a real browser', () => {
     await tandem?.destroy();
   });
 
-  async function openPage(path: string, name: string, height = 800): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height } })).newPage();
-    page.on('pageerror', (error) => console.error(`${name} page error:`, error));
-    // Both pages run under a strict CSP (no inline styles or scripts): what triage adds must work within it.
-    page.on('console', (message) => {
-      if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(`${name}: ${message.text()}`);
-    });
-    await page.goto(`${tandem.url}${path}`);
-    return page;
-  }
+  // Both pages run under a strict CSP (no inline styles or scripts): what triage adds must work within it.
+  const openPage = (path: string, name: string, height = 800): Promise<Page> =>
+    openWatchedPage(browser, `${tandem.url}${path}`, name, cspViolations, height);
 
   /** A customer who writes `turns` over a socket, each after the AI's answer, until triage queues them. */
   async function queuedCustomer(turns: string[]): Promise<void> {

@@ -1,15 +1,12 @@
 // The whole story in real Chromium, driven by the accessible names of ../shared/CONTRACT.md section 7:
 // customer → AI answer → reload resumes → "Talk to a person" → agent accepts in the console → messages both
 // ways with typing → agent closes → customer rates 4 stars → the rating is stored.
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../server/app.ts';
-import { chromiumAvailable, launchChromium } from '../support/browser.ts';
+import { chromiumAvailable, launchChromium, openWatchedPage, requireBuild, SCREENSHOTS } from '../support/browser.ts';
 import { ADMIN, startTestTandem, type TestTandem } from '../support/tandem.ts';
 
-const SCREENSHOTS = join(REPO_ROOT, 'docs/screenshots');
 const runs = chromiumAvailable();
 
 describe.runIf(runs)('the whole story in a real browser', () => {
@@ -17,10 +14,9 @@ describe.runIf(runs)('the whole story in a real browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(join(REPO_ROOT, 'dist/widget.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+    requireBuild();
     tandem = await startTestTandem('sqlite');
     browser = await launchChromium();
-    mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {
     await browser?.close();
@@ -29,16 +25,8 @@ describe.runIf(runs)('the whole story in a real browser', () => {
 
   const cspViolations: string[] = [];
 
-  async function customerPage(): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    page.on('pageerror', (error) => console.error('customer page error:', error));
-    // The demo page runs under a strict CSP (no inline styles or scripts): the widget must work within it.
-    page.on('console', (message) => {
-      if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
-    await page.goto(`${tandem.url}/`);
-    return page;
-  }
+  // The demo page runs under a strict CSP (no inline styles or scripts): the widget must work within it.
+  const customerPage = (): Promise<Page> => openWatchedPage(browser, `${tandem.url}/`, 'customer', cspViolations);
 
   it('goes from the AI to a person and ends with a stored 4-star rating', async () => {
     const customer = await customerPage();

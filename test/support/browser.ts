@@ -1,7 +1,12 @@
 // Real Chromium for browser tests: Debian's build driven by playwright-core (no browser download).
 // Outside CI a missing Chromium skips the browser tests with a loud notice; under CI=true it fails them.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { REPO_ROOT } from '../../server/app.ts';
+
+/** Where browser tests write the README's screenshots. */
+export const SCREENSHOTS = join(REPO_ROOT, 'docs/screenshots');
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -26,4 +31,24 @@ export function chromiumAvailable(): boolean {
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** Browser tests load the built widget and console: fail clearly when `npm run build` has not run. */
+export function requireBuild(): void {
+  if (!existsSync(join(REPO_ROOT, 'dist/widget.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}
+
+/**
+ * A page in a fresh context at `url` that logs page errors and records Content-Security-Policy violations in
+ * `violations` (our pages run under a strict CSP: no inline styles or scripts).
+ */
+export async function openWatchedPage(browser: Browser, url: string, name: string, violations: string[], height = 800): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height } })).newPage();
+  page.on('pageerror', (error) => console.error(`${name} page error:`, error));
+  page.on('console', (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) violations.push(`${name}: ${message.text()}`);
+  });
+  await page.goto(url);
+  return page;
 }
