@@ -172,7 +172,8 @@ describe('npx tandem triage', () => {
   });
 });
 
-describe.runIf(existsSync(join(DATASETS, 'banking77')))('npx tandem train', () => {
+// Needs the public datasets beside the checkout; outside CI it is skipped without them, under CI=true it runs and fails.
+describe.runIf(existsSync(join(DATASETS, 'banking77')) || process.env.CI === 'true')('npx tandem train', () => {
   it('rebuilds a loadable model from the datasets plus a deployer\'s labelled JSONL', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tandem-train-'));
     const extra = join(dir, 'agents.jsonl');
