@@ -10,8 +10,16 @@ import { createHttpApp } from './http/http-app.ts';
 import { createMetrics } from './http/metrics.ts';
 import { AgentPresence } from './realtime/agent-presence.ts';
 import { attachRealtime } from './realtime/socket-server.ts';
+import { randomUUID } from 'node:crypto';
+import { DemoMerchant } from './merchant/demo-merchant.ts';
+import { HttpMerchantApi } from './merchant/http-merchant.ts';
+import { MerchantActions } from './merchant/merchant-actions.ts';
+import type { MerchantApi } from './merchant/merchant-api.ts';
+import { openAICompatibleModel } from './llm/openai-compatible.ts';
 import { EmbeddedResponder } from './responder/embedded.ts';
 import { KnowledgeBase } from './responder/knowledge-base.ts';
+import { LlmResponder } from './responder/llm.ts';
+import type { Responder } from './responder/responder.ts';
 import { openPostgresStore } from './store/postgres.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/store.ts';
@@ -27,6 +35,8 @@ export interface TandemOptions {
   /** PostgreSQL schema to use (tests isolate themselves with one). */
   pgSchema?: string;
   distDir?: string;
+  /** the merchant's systems (tests pass a DemoMerchant on their clock) */
+  merchant?: MerchantApi;
 }
 
 export interface Tandem {
@@ -36,6 +46,9 @@ export interface Tandem {
   desk: SupportDesk;
   bootstrap: Bootstrap;
   knowledgeBase: KnowledgeBase;
+  /** the merchant's systems the AI acts on (the demo merchant unless TANDEM_MERCHANT_API is set) */
+  merchant: MerchantApi;
+  responder: Responder;
   close(): Promise<void>;
 }
 
@@ -59,9 +72,27 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
   const accounts = new AgentAccounts(store, clock);
   const bootstrap = await accounts.bootstrap(config.admin);
   const presence = new AgentPresence();
+  const merchant: MerchantApi = options.merchant ??
+    (config.merchantApi
+      ? new HttpMerchantApi({ baseUrl: config.merchantApi.url, ...(config.merchantApi.apiKey ? { apiKey: config.merchantApi.apiKey } : {}) })
+      : new DemoMerchant({ clock }));
+  const actions = new MerchantActions({ api: merchant, clock, newId: randomUUID });
+  const embedded = new EmbeddedResponder({ knowledgeBase, actions, clock });
+  const responder: Responder = config.llm
+    ? new LlmResponder({
+        model: openAICompatibleModel(config.llm),
+        knowledgeBase,
+        actions,
+        fallback: embedded,
+        clock,
+        log: log.child({ component: 'llm' }),
+        firstTokenTimeoutMs: config.llm.firstTokenTimeoutMs,
+        totalTimeoutMs: config.llm.totalTimeoutMs,
+      })
+    : embedded;
   const desk = new SupportDesk({
     store,
-    responder: new EmbeddedResponder(knowledgeBase),
+    responder,
     triage: loadTriage({ policyFile: config.policyFile }),
     clock,
     agentsAvailable: () => presence.available(),
@@ -99,6 +130,8 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
     desk,
     bootstrap,
     knowledgeBase,
+    merchant,
+    responder,
     close() {
       closing ??= (async () => {
         await desk.idle();

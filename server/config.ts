@@ -16,10 +16,13 @@ const Env = z.object({
   TANDEM_ADMIN_EMAIL: optional.refine((v) => !v || /^[^@\s]+@[^@\s]+$/.test(v), 'TANDEM_ADMIN_EMAIL must be an email address'),
   TANDEM_ADMIN_PASSWORD: optional.refine((v) => !v || v.length >= 8, 'TANDEM_ADMIN_PASSWORD must have at least 8 characters'),
   TANDEM_ALLOWED_ORIGINS: optional,
-  OPENAI_BASE_URL: optional,
+  OPENAI_BASE_URL: optional.refine((v) => !v || /^https?:\/\//.test(v), 'OPENAI_BASE_URL must be an http(s) URL'),
   OPENAI_API_KEY: optional,
   TANDEM_MODEL: optional,
-  TANDEM_MERCHANT_API: optional,
+  TANDEM_MERCHANT_API: optional.refine((v) => !v || /^https?:\/\//.test(v), 'TANDEM_MERCHANT_API must be an http(s) URL'),
+  TANDEM_MERCHANT_API_KEY: optional,
+  TANDEM_LLM_FIRST_TOKEN_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  TANDEM_LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(600_000).default(45_000),
   TANDEM_KNOWLEDGE_DIR: optional,
   TANDEM_POLICY: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -34,8 +37,10 @@ export interface Config {
   admin: { email: string | undefined; password: string | undefined };
   allowedOrigins: string[];
   knowledgeDir: string;
-  llm: { baseUrl: string | undefined; model: string | undefined };
-  merchantApi: string | undefined;
+  /** undefined: the embedded responder answers */
+  llm: { baseUrl: string | undefined; apiKey: string | undefined; model: string; firstTokenTimeoutMs: number; totalTimeoutMs: number } | undefined;
+  /** undefined: the built-in demo merchant */
+  merchantApi: { url: string; apiKey: string | undefined } | undefined;
   /** the per-type triage policy file (TANDEM_POLICY); undefined: config/policy.json */
   policyFile: string | undefined;
   logLevel: string;
@@ -50,6 +55,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Bad environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const e = parsed.data;
+  if (e.OPENAI_BASE_URL && !e.TANDEM_MODEL) {
+    throw new Error('Bad environment: OPENAI_BASE_URL is set but TANDEM_MODEL is not; name the model to use (e.g. TANDEM_MODEL=llama3.1)');
+  }
   if (Boolean(e.TANDEM_ADMIN_EMAIL) !== Boolean(e.TANDEM_ADMIN_PASSWORD)) {
     throw new Error('Bad environment: set both TANDEM_ADMIN_EMAIL and TANDEM_ADMIN_PASSWORD, or neither');
   }
@@ -66,8 +74,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admin: { email: e.TANDEM_ADMIN_EMAIL, password: e.TANDEM_ADMIN_PASSWORD },
     allowedOrigins: origins,
     knowledgeDir: e.TANDEM_KNOWLEDGE_DIR ? resolve(e.TANDEM_KNOWLEDGE_DIR) : DEFAULT_KNOWLEDGE_DIR,
-    llm: { baseUrl: e.OPENAI_BASE_URL, model: e.TANDEM_MODEL },
-    merchantApi: e.TANDEM_MERCHANT_API,
+    llm: e.TANDEM_MODEL
+      ? {
+          baseUrl: e.OPENAI_BASE_URL,
+          apiKey: e.OPENAI_API_KEY,
+          model: e.TANDEM_MODEL,
+          firstTokenTimeoutMs: e.TANDEM_LLM_FIRST_TOKEN_MS,
+          totalTimeoutMs: e.TANDEM_LLM_TIMEOUT_MS,
+        }
+      : undefined,
+    merchantApi: e.TANDEM_MERCHANT_API ? { url: e.TANDEM_MERCHANT_API, apiKey: e.TANDEM_MERCHANT_API_KEY } : undefined,
     policyFile: e.TANDEM_POLICY ? resolve(e.TANDEM_POLICY) : undefined,
     logLevel: e.LOG_LEVEL,
   };

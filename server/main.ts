@@ -12,12 +12,7 @@ try {
 }
 
 const log = pino({ level: config.logLevel });
-const notYet: [string | undefined, string][] = [
-  [config.redisUrl, 'REDIS_URL is set, but running as one node of several is not built yet; running as a single node.'],
-  [config.llm.baseUrl ?? config.llm.model, 'OPENAI_BASE_URL / TANDEM_MODEL are set, but the LLM responder is not built yet; using the embedded responder.'],
-  [config.merchantApi, 'TANDEM_MERCHANT_API is set, but merchant actions are not built yet; it is not called.'],
-];
-for (const [value, warning] of notYet) if (value) log.warn(warning);
+if (config.redisUrl) log.warn('REDIS_URL is set, but running as one node of several is not built yet; running as a single node.');
 
 try {
   const tandem = await startTandem({ config, log });
@@ -35,6 +30,8 @@ try {
       `  Health / metrics:     ${url}/healthz  ${url}/metrics`,
       `  Storage:              ${tandem.store.dialect === 'sqlite' ? 'embedded SQLite' : 'PostgreSQL'} at ${tandem.store.location}`,
       `  Knowledge base:       ${tandem.knowledgeBase.articles} articles from ${config.knowledgeDir}`,
+      `  Replies:              ${config.llm ? `LLM ${config.llm.model} at ${config.llm.baseUrl ?? 'OpenAI'} (the embedded responder is the fallback)` : 'embedded responder (set OPENAI_BASE_URL and TANDEM_MODEL for an LLM)'}`,
+      `  Merchant API:         ${config.merchantApi ? config.merchantApi.url : 'built-in demo merchant (try order LP-10001 with ana@example.com)'}`,
       `  Sign in as:           ${signIn}`,
       '',
     ].join('\n') + '\n',

@@ -11,6 +11,7 @@ import {
   customerSays,
   DomainError,
   evolveAll,
+  noteAssistant,
   open,
   rate,
   recordTriage,
@@ -21,9 +22,10 @@ import {
   type CoreContext,
   type HandoffTrigger,
 } from './core/conversation.ts';
-import { handoffNote, OUT_OF_SCOPE_REPLY } from './core/triage/customer-notes.ts';
+import { handoffNote } from './core/triage/customer-notes.ts';
 import { decisionRecord, type Decision, type Triage, type Turn } from './core/triage/triage.ts';
-import { handoffSummary } from './core/handoff-summary.ts';
+import { emptyMemory } from './core/assistant-memory.ts';
+import { briefText, handoffBrief } from './core/handoff-summary.ts';
 import { positionIn, queueOrder } from './core/queue.ts';
 import { hashToken, newToken } from './auth/tokens.ts';
 import type { Responder } from './responder/responder.ts';
@@ -39,6 +41,8 @@ export interface DeskListener {
   queueChanged?(): void;
   /** The AI started or stopped composing a reply. */
   aiTyping?(conversationId: string, active: boolean): void;
+  /** Text of an AI reply still being composed; the stored message with the same id completes it. */
+  aiDelta?(conversationId: string, messageId: string, delta: string): void;
   /** A customer asked for a person, by button, in words, or through the responder. */
   handoff?(conversation: Conversation, trigger: HandoffTrigger): void;
   /** A background task (an AI answer) failed. */
@@ -83,6 +87,8 @@ export class SupportDesk {
   readonly #listeners: DeskListener[] = [];
   /** AI answers still being composed, so shutdown and tests can wait for them. */
   readonly #pending = new Set<Promise<void>>();
+  /** The answer in progress per conversation: answers to one conversation are composed one after another. */
+  readonly #answering = new Map<string, Promise<void>>();
 
   constructor(options: SupportDeskOptions) {
     this.#store = options.store;
@@ -170,10 +176,10 @@ export class SupportDesk {
         const note = handoffNote(decision);
         if (note) await this.#run(conversationId, (c) => aiSays(c, this.#ctx, note));
         await this.requestHandoff(conversationId, decision.signals.personRequest ? 'customer_request' : 'policy', decision.reasons.join('; '));
-      } else if (decision?.outOfScope) {
-        await this.#run(conversationId, (c) => aiSays(c, this.#ctx, OUT_OF_SCOPE_REPLY));
       } else {
-        this.#background(this.#answer(conversationId, input.text, messages), 'ai answer');
+        // Off-topic turns go to the responder too: it knows whether the AI just asked for this very answer.
+        const outOfScope = decision?.outOfScope ?? false;
+        this.#background(this.#answerInTurn(conversationId, message.text, outOfScope, messages), 'ai answer');
       }
     }
     return { message, duplicate: false };
@@ -213,13 +219,35 @@ export class SupportDesk {
     while (this.#pending.size) await Promise.all([...this.#pending]);
   }
 
-  async #answer(conversationId: string, text: string, messages?: readonly Message[]): Promise<void> {
+  /**
+   * Answer after any answer still being composed for the same conversation, so each reply sees the memory
+   * (verified customer, pending change) the one before it left.
+   */
+  #answerInTurn(conversationId: string, text: string, outOfScope: boolean, messages?: readonly Message[]): Promise<void> {
+    const before = this.#answering.get(conversationId);
+    const task = (before ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.#answer(conversationId, text, outOfScope, before ? undefined : messages));
+    this.#answering.set(conversationId, task);
+    return task.finally(() => {
+      if (this.#answering.get(conversationId) === task) this.#answering.delete(conversationId);
+    });
+  }
+
+  async #answer(conversationId: string, text: string, outOfScope: boolean, messages?: readonly Message[]): Promise<void> {
+    const conversation = await this.#store.findConversation(conversationId);
+    if (!conversation || conversation.state !== 'ai') return;
     this.#emit('aiTyping', conversationId, true);
     try {
       const history = messages ?? (await this.#store.messages(conversationId));
-      const reply = await this.#responder.reply({ text, history });
-      await this.#run(conversationId, (c) => aiSays(c, this.#ctx, reply.text));
-      if (reply.handoff) await this.requestHandoff(conversationId, 'ai_unsure');
+      // The reply streams under the id its stored message will have, so the widget can complete it in place.
+      const id = this.#ctx.newId();
+      const reply = await this.#responder.reply(
+        { text, history, memory: conversation.assistant ?? emptyMemory(), type: conversation.type, outOfScope },
+        (delta) => this.#emit('aiDelta', conversationId, id, delta),
+      );
+      await this.#run(conversationId, (c) => [...aiSays(c, this.#ctx, reply.text, id), ...noteAssistant(c, this.#ctx, reply.memory)]);
+      if (reply.handoff) await this.requestHandoff(conversationId, reply.handoff, reply.handoffReason);
     } finally {
       this.#emit('aiTyping', conversationId, false);
     }
@@ -325,9 +353,11 @@ export class SupportDesk {
     if (!conversation) throw new DomainError('not_found', 'No such conversation.');
     const messages = await this.#store.messages(conversationId);
     const triage = triageView(conversation);
+    const brief = handoffBrief(conversation, messages);
     return {
       conversationId,
-      summary: handoffSummary(conversation, messages),
+      summary: briefText(brief),
+      brief,
       messages,
       state: conversation.state,
       type: conversation.type,

@@ -183,9 +183,33 @@ export interface AgentIdentity {
   role: 'agent' | 'admin';
 }
 
+/** One thing the AI did or found before the handoff. */
+export interface AiStep {
+  kind: 'verified' | 'lookup' | 'action' | 'declined' | 'failed';
+  text: string;
+}
+
+/** The handoff summary, in parts, for the top of the agent's conversation view. */
+export interface HandoffBrief {
+  /** what the customer wants, one line */
+  wants: string;
+  /** who the customer proved to be (an order number with its email), when they did */
+  customer?: { name: string; email: string };
+  /** what the AI did and found, oldest first: identity checked, orders looked up, actions taken or refused */
+  aiSteps: AiStep[];
+  /** why it came to a person: the trigger and triage's reasons */
+  reasons: string[];
+  /** mood, sentiment course, type and confidence, secrets masked */
+  signals: string[];
+  /** what the agent could do first */
+  nextStep: string;
+}
+
 export interface AssignedPayload {
   conversationId: string;
+  /** the handoff summary as plain text (the same content as `brief`) */
   summary: string;
+  brief: HandoffBrief;
   messages: Message[];
   state: ConversationState;
   type: InteractionType | null;

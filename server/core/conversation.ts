@@ -6,8 +6,10 @@ import type { ConversationState, ErrorCode, InteractionType, Priority, Sender } 
 import { isoNow, type Clock } from './clock.ts';
 import { higherPriority } from './queue.ts';
 import type { TriageRecord } from './triage/triage.ts';
+import { sameMemory, type AssistantMemory } from './assistant-memory.ts';
+import { maskSecrets } from './secrets.ts';
 
-export type { TriageRecord };
+export type { TriageRecord, AssistantMemory };
 
 /** A message as the core creates it; the store gives it its seq. */
 export interface NewMessage {
@@ -37,7 +39,8 @@ export type ConversationEvent =
   | { type: 'assigned'; at: string; agentId: string; agentName: string }
   | { type: 'closed'; at: string; by: Closer; disposition?: string; label?: InteractionType }
   | { type: 'rated'; at: string; score: number; comment?: string }
-  | { type: 'triaged'; at: string; messageId: string; decision: TriageRecord };
+  | { type: 'triaged'; at: string; messageId: string; decision: TriageRecord }
+  | { type: 'assistant_noted'; at: string; memory: AssistantMemory };
 
 export interface Conversation {
   id: string;
@@ -57,6 +60,8 @@ export interface Conversation {
   rating: { score: number; comment?: string } | null;
   /** What triage has seen so far: the latest decision and the sentiment of every customer turn. */
   triage: TriageSummary | null;
+  /** What the AI knows and has done in this conversation (verified customer, open flow, steps). */
+  assistant: AssistantMemory | null;
 }
 
 export interface TriageSummary {
@@ -101,6 +106,7 @@ export function blankConversation(id: string, at: string): Conversation {
     closedBy: null,
     rating: null,
     triage: null,
+    assistant: null,
   };
 }
 
@@ -121,6 +127,8 @@ export function evolve(conversation: Conversation, event: ConversationEvent): Co
       return { ...next, rating: event.comment ? { score: event.score, comment: event.comment } : { score: event.score } };
     case 'triaged':
       return withTriage(next, event.decision);
+    case 'assistant_noted':
+      return { ...next, assistant: event.memory };
   }
 }
 
@@ -172,16 +180,38 @@ export function open(ctx: CoreContext, id: string): { conversation: Conversation
   return { conversation: blankConversation(id, at), events: [{ type: 'opened', at }] };
 }
 
-/** The customer writes. */
+export const SECRETS_MASKED_TEXT =
+  'For your safety we have hidden the card number, password or code in your message. ' +
+  'We never need them in this chat: please do not send them here, and no one from Lumen Pay will ever ask for them.';
+
+/**
+ * The customer writes. Card numbers, passwords and codes are masked before anything is stored, and the
+ * customer is told why, once per message that had one.
+ */
 export function customerSays(c: Conversation, ctx: CoreContext, input: { text: string; clientId: string }): ConversationEvent[] {
   if (c.state === 'closed') throw ended();
-  return [message(ctx, { from: 'customer', text: input.text, clientId: input.clientId })];
+  const masked = maskSecrets(input.text);
+  const events = [message(ctx, { from: 'customer', text: masked.text, clientId: input.clientId })];
+  if (masked.found.length > 0) events.push(message(ctx, { from: 'system', text: SECRETS_MASKED_TEXT }));
+  return events;
 }
 
-/** The AI answers; silent (no events) once a person owns the conversation or it has ended. */
-export function aiSays(c: Conversation, ctx: CoreContext, text: string): ConversationEvent[] {
+/**
+ * The AI answers; silent (no events) once a person owns the conversation or it has ended. `id` is given when
+ * the reply was already streamed to the customer under that id.
+ */
+export function aiSays(c: Conversation, ctx: CoreContext, text: string, id?: string): ConversationEvent[] {
   if (c.state !== 'ai') return [];
-  return [message(ctx, { from: 'ai', text })];
+  return [{ type: 'message', at: isoNow(ctx.clock), message: { id: id ?? ctx.newId(), from: 'ai', text } }];
+}
+
+/**
+ * Keep what the AI now knows and has done. Recorded in every state, because an action the AI took (a refund)
+ * stays a fact even if a person took the conversation meanwhile; an unchanged memory appends nothing.
+ */
+export function noteAssistant(c: Conversation, ctx: CoreContext, memory: AssistantMemory): ConversationEvent[] {
+  if (sameMemory(c.assistant, memory)) return [];
+  return [{ type: 'assistant_noted', at: isoNow(ctx.clock), memory }];
 }
 
 /** Move the conversation to the queue for a person. Asking twice is harmless. */
@@ -225,7 +255,8 @@ export function agentSays(
   if (c.state !== 'agent' || c.agentId !== agent.id) {
     throw new DomainError('forbidden', 'You can write only in conversations assigned to you.');
   }
-  return [message(ctx, { from: 'agent', text: input.text, clientId: input.clientId, authorId: agent.id, author: agent.name })];
+  // Agents are held to the same rule: no card number or password is ever stored.
+  return [message(ctx, { from: 'agent', text: maskSecrets(input.text).text, clientId: input.clientId, authorId: agent.id, author: agent.name })];
 }
 
 /** End the conversation. The customer may end it at any time; an agent only one assigned to them. */

@@ -1,34 +1,118 @@
-// What the agent reads first on handoff, so they need not ask again what the customer already told the AI.
+// What the agent reads first on a handoff, so they need not ask again what the customer already told the AI:
+// what the customer wants, who they proved to be, what the AI already did and found, why it came to a person,
+// the signals, and a suggested next step.
+import type { AiStep, HandoffBrief, InteractionType } from '../../shared/protocol.ts';
+import { TYPE_LABELS } from '../../shared/interaction-labels.ts';
 import type { Conversation, NewMessage } from './conversation.ts';
+
+
+const MOODS = ['calm', 'frustrated', 'distressed'] as const;
+
+/** One decimal with a true minus sign, as the console shows it. */
+function signed(value: number): string {
+  const fixed = value.toFixed(1);
+  return fixed === '-0.0' ? '0.0' : fixed.replace('-', '−');
+}
 
 function clip(text: string, max = 160): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-/** A few lines: why it came to a person, what the customer wants, what the assistant already said. */
-export function handoffSummary(
-  conversation: Pick<Conversation, 'handoffReason' | 'type' | 'priority'> & { triage?: Conversation['triage'] },
-  messages: readonly Pick<NewMessage, 'from' | 'text'>[],
-): string {
+type BriefSource = Pick<Conversation, 'handoffReason' | 'type' | 'priority'> & {
+  triage?: Conversation['triage'];
+  assistant?: Conversation['assistant'];
+};
+
+/** The handoff summary in parts, from the conversation and its messages. */
+export function handoffBrief(conversation: BriefSource, messages: readonly Pick<NewMessage, 'from' | 'text'>[]): HandoffBrief {
   const fromCustomer = messages.filter((m) => m.from === 'customer');
-  const lastAi = [...messages].reverse().find((m) => m.from === 'ai');
-  const lines = [
-    `Why a person: ${conversation.handoffReason ?? 'not recorded'}`,
-  ];
-  if (fromCustomer.length === 0) {
-    lines.push('The customer has not written anything yet.');
+  const memory = conversation.assistant ?? null;
+  const triage = conversation.triage ?? null;
+  const label = conversation.type ? TYPE_LABELS[conversation.type] : 'Not judged yet';
+
+  let wants = `${label}: the customer has not written anything yet.`;
+  if (fromCustomer.length > 0) {
+    wants = `${label}: "${clip(fromCustomer[0]!.text)}"`;
+    if (fromCustomer.length > 1) wants += ` (latest: "${clip(fromCustomer.at(-1)!.text, 100)}")`;
+  }
+
+  // Triage's reasons one by one (the handoff reason may be them joined), after any other trigger's reason.
+  const triageReasons = triage?.handoffReasons ?? [];
+  const reasons = conversation.handoffReason && conversation.handoffReason !== triageReasons.join('; ') ? [conversation.handoffReason] : [];
+  for (const reason of triageReasons) if (!reasons.includes(reason)) reasons.push(reason);
+  if (reasons.length === 0) reasons.push('Not recorded.');
+
+  const signals: string[] = [];
+  if (conversation.type && triage) {
+    signals.push(`Type: ${TYPE_LABELS[conversation.type]} (confidence ${triage.latest.confidence.toFixed(2)}), priority ${conversation.priority}.`);
   } else {
-    lines.push(`Customer wrote (${fromCustomer.length} message${fromCustomer.length === 1 ? '' : 's'}): "${clip(fromCustomer[0]!.text)}"`);
-    if (fromCustomer.length > 1) lines.push(`Latest: "${clip(fromCustomer.at(-1)!.text)}"`);
+    signals.push(`Priority ${conversation.priority}.`);
   }
-  lines.push(lastAi ? `Assistant last said: "${clip(lastAi.text)}"` : 'The assistant has not answered.');
-  if (conversation.type) lines.push(`Type: ${conversation.type}, priority ${conversation.priority}.`);
-  const triage = conversation.triage;
   if (triage && triage.sentiments.length > 0) {
-    const mood = ['calm', 'frustrated', 'distressed'][triage.latest.distress];
-    const course = triage.sentiments.map((s) => s.toFixed(1)).join(' → ');
-    lines.push(`Mood: ${mood}; sentiment per message ${course}.`);
+    signals.push(`Mood: ${MOODS[triage.latest.distress]}; sentiment per message ${triage.sentiments.map(signed).join(' → ')}.`);
   }
+  const masked = fromCustomer.filter((m) => /\[(card ••••|security code hidden|password hidden|code hidden|PIN hidden)/.test(m.text)).length;
+  if (masked > 0) signals.push(`The customer pasted secrets (card number, password or code) in ${masked} message${masked === 1 ? '' : 's'}; they were masked before storage.`);
+  if (memory?.pending) signals.push('A change the assistant proposed was still waiting for the customer\'s yes; it has not been made.');
+
+  const aiSteps: AiStep[] = (memory?.steps ?? []).map(({ kind, text }) => ({ kind, text }));
+  const brief: HandoffBrief = { wants, aiSteps, reasons, signals, nextStep: nextStep(conversation, aiSteps) };
+  if (memory?.customer) brief.customer = { name: memory.customer.name, email: memory.customer.email };
+  return brief;
+}
+
+/** What the agent could do first, from the type, the AI's last refusal or failure, and the customer's mood. */
+export function nextStep(conversation: BriefSource, steps: readonly AiStep[]): string {
+  const memory = conversation.assistant ?? null;
+  const distressed = (conversation.triage?.latest.distress ?? 0) === 2;
+  const lastProblem = [...steps].reverse().find((s) => s.kind === 'declined' || s.kind === 'failed');
+  let step: string;
+  if (conversation.type === 'fraud_security') {
+    step = 'Secure the account first: freeze the Lumen card, check recent logins and purchases with the customer, then open an unauthorised-purchase claim.';
+  } else if (lastProblem?.kind === 'declined') {
+    step = `The assistant refused under the written rules (${clip(lastProblem.text.replace(/^Declined [^:]*: /, '').replace(/\.$/, ''), 140)}). Decide whether an exception applies, record why, and tell the customer.`;
+  } else if (lastProblem?.kind === 'failed') {
+    step = `The assistant could not finish (${clip(lastProblem.text.replace(/\.$/, ''), 120)}). Check it in the back office and continue from there.`;
+  } else if (conversation.type === 'billing_dispute') {
+    step = 'Compare the contested charge with the order and its payment plan; if it is wrong, open a dispute, which pauses the payments of that order.';
+  } else if (conversation.type === 'policy_edge') {
+    step = 'The customer asks for an exception to the written rules: check the circumstances, decide, and note the reason.';
+  } else if (conversation.type === 'novel_product') {
+    step = 'The customer asks about something Lumen Pay may not offer: answer from product knowledge, or say plainly that it does not exist.';
+  } else {
+    step = 'Continue from the assistant\'s last answer; the customer should not need to repeat anything.';
+  }
+  if (!memory?.customer && conversation.type !== 'novel_product') step = `Verify the customer (order number and email) before discussing their account. ${step}`;
+  if (distressed) step = `The customer is distressed: acknowledge that first. ${step}`;
+  return step;
+}
+
+const STEP_LABELS: Record<AiStep['kind'], string> = {
+  verified: 'Verified',
+  lookup: 'Looked up',
+  action: 'Done',
+  declined: 'Refused',
+  failed: 'Failed',
+};
+
+/** The brief as plain text (the `summary` field, logs, email). */
+export function briefText(brief: HandoffBrief): string {
+  const lines = [`Wants: ${brief.wants}`];
+  lines.push(brief.customer ? `Customer: ${brief.customer.name} <${brief.customer.email}> (verified)` : 'Customer: not verified');
+  lines.push(`Why a person: ${brief.reasons.join('; ')}`);
+  if (brief.aiSteps.length) {
+    lines.push('What the assistant did:');
+    for (const step of brief.aiSteps) lines.push(`- ${STEP_LABELS[step.kind]}: ${step.text}`);
+  } else {
+    lines.push('What the assistant did: nothing yet.');
+  }
+  for (const signal of brief.signals) lines.push(signal);
+  lines.push(`Suggested next step: ${brief.nextStep}`);
   return lines.join('\n');
+}
+
+/** The handoff summary as text (kept for callers that want one string). */
+export function handoffSummary(conversation: BriefSource, messages: readonly Pick<NewMessage, 'from' | 'text'>[]): string {
+  return briefText(handoffBrief(conversation, messages));
 }

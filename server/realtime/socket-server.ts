@@ -46,6 +46,13 @@ type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, Record<str
 const room = (conversationId: string) => `c:${conversationId}`;
 const agentRoom = (agentId: string) => `agent:${agentId}`;
 
+/**
+ * Streamed AI text is sent at once for the first piece of a reply (the customer sees the answer start as soon
+ * as the model does), then gathered and sent at most this often: one emit per token would be the heaviest
+ * traffic on the server.
+ */
+const DELTA_BATCH_MS = 30;
+
 /** Largest Socket.IO packet accepted, in bytes: a message of 2 000 characters is far below it. */
 const MAX_PACKET_BYTES = 64 * 1024;
 
@@ -117,8 +124,34 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
     });
   }
 
+  // Replies being streamed: text gathered since the last emit, per message id.
+  const streams = new Map<string, { conversationId: string; buffer: string; timer: NodeJS.Timeout | null }>();
+  function flushDelta(id: string): void {
+    const stream = streams.get(id);
+    if (!stream || !stream.buffer) return;
+    customers.to(room(stream.conversationId)).emit('message:delta', { id, delta: stream.buffer });
+    stream.buffer = '';
+    stream.timer = null;
+  }
+
   const listener: DeskListener = {
+    aiDelta(conversationId, id, delta) {
+      const stream = streams.get(id);
+      if (!stream) {
+        streams.set(id, { conversationId, buffer: '', timer: null });
+        customers.to(room(conversationId)).emit('message:delta', { id, delta });
+        return;
+      }
+      stream.buffer += delta;
+      stream.timer ??= setTimeout(() => flushDelta(id), DELTA_BATCH_MS);
+    },
     messages(conversation, messages) {
+      // A stored message completes its stream: text still gathered is superseded by the message itself.
+      for (const message of messages) {
+        const stream = streams.get(message.id);
+        if (stream?.timer) clearTimeout(stream.timer);
+        streams.delete(message.id);
+      }
       notify('messages', () => {
         for (const message of messages) {
           if (message.from !== 'customer') customers.to(room(conversation.id)).emit('message', message);
@@ -145,6 +178,14 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
     },
     queueChanged,
     aiTyping(conversationId, active) {
+      if (!active) {
+        // The reply is over; a stream it left without a stored message (the answer failed) is dropped.
+        for (const [id, stream] of streams) {
+          if (stream.conversationId !== conversationId) continue;
+          if (stream.timer) clearTimeout(stream.timer);
+          streams.delete(id);
+        }
+      }
       notify('typing', () => {
         customers.to(room(conversationId)).emit('typing', { from: 'ai', active });
       });

@@ -1,5 +1,19 @@
-// The AI side behind one small interface: the embedded responder today, an LLM responder when configured.
-import type { Message } from '../../shared/protocol.ts';
+// The AI side behind one small interface: the embedded responder by default, an LLM responder when configured.
+import type { InteractionType, Message } from '../../shared/protocol.ts';
+import type { AssistantMemory } from '../core/assistant-memory.ts';
+
+export interface ReplyInput {
+  /** the customer's latest message, as stored (secrets already masked) */
+  text: string;
+  /** the conversation so far, including that message */
+  history: readonly Message[];
+  /** what the AI knows and has done in this conversation */
+  memory: AssistantMemory;
+  /** triage's interaction type for the conversation, when it has judged one */
+  type: InteractionType | null;
+  /** triage found the message outside what support covers (the responder decides: it may be an answer it asked for) */
+  outOfScope?: boolean;
+}
 
 export interface Reply {
   text: string;
@@ -7,12 +21,19 @@ export interface Reply {
   confident: boolean;
   /** The knowledge-base section the answer came from. */
   source?: string;
-  /** The responder itself asks for a person (e.g. it has been unsure twice running). */
-  handoff?: boolean;
+  /** The responder itself hands the conversation to a person: it is unsure again, or the customer said yes to its offer. */
+  handoff?: 'ai_unsure' | 'customer_request';
+  /** Why, for the agent, when it hands over. */
+  handoffReason?: string;
+  /** The memory after this turn (the desk stores it with the reply). */
+  memory: AssistantMemory;
 }
+
+/** Receives the reply's text as it is produced, before the whole reply is stored. */
+export type DeltaSink = (delta: string) => void;
 
 export interface Responder {
   readonly name: string;
-  /** Answer the customer's latest message, given the conversation so far (which includes it). */
-  reply(input: { text: string; history: readonly Message[] }): Promise<Reply>;
+  /** Answer the customer's latest message. A streaming responder passes text to `onDelta` as it comes. */
+  reply(input: ReplyInput, onDelta?: DeltaSink): Promise<Reply>;
 }

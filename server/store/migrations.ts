@@ -79,7 +79,6 @@ function initial(dialect: Dialect): Migration {
   };
 }
 
-/** Every migration, in order, for the given engine. */
 // 0002: triage's summary of the conversation (latest decision, handoff reasons, sentiment per turn), as JSON.
 const triageSummary: Migration = {
   async up(db: Kysely<unknown>) {
@@ -87,8 +86,20 @@ const triageSummary: Migration = {
   },
 };
 
+// 0003: the AI's memory of the conversation (verified customer, open flow, pending action, steps), as JSON.
+const assistantMemory: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('conversations').addColumn('assistant', 'text').execute();
+  },
+};
+
+/** Every migration, in order, for the given engine. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
-    getMigrations: async () => ({ '0001_initial': initial(dialect), '0002_triage_summary': triageSummary }),
+    getMigrations: async () => ({
+      '0001_initial': initial(dialect),
+      '0002_triage_summary': triageSummary,
+      '0003_assistant_memory': assistantMemory,
+    }),
   };
 }

@@ -21,6 +21,8 @@ export interface ConversationsTable {
   csat_comment: string | null;
   /** JSON of the conversation's TriageSummary (migration 0002) */
   triage: string | null;
+  /** JSON of the AI's AssistantMemory (migration 0003) */
+  assistant: string | null;
 }
 
 /** The append-only log: one row per conversation event; messages are the rows with kind 'message'. */

@@ -5,7 +5,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { InteractionType, Message, Priority, Sender } from '../../shared/protocol.ts';
-import type { Closer, Conversation, ConversationEvent, TriageSummary } from '../core/conversation.ts';
+import type { AssistantMemory, Closer, Conversation, ConversationEvent, TriageSummary } from '../core/conversation.ts';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations.ts';
 
@@ -70,6 +70,7 @@ function toConversation(row: ConversationRow): Conversation {
           ? { score: Number(row.csat_score), comment: row.csat_comment }
           : { score: Number(row.csat_score) },
     triage: row.triage ? (JSON.parse(row.triage) as TriageSummary) : null,
+    assistant: row.assistant ? (JSON.parse(row.assistant) as AssistantMemory) : null,
   };
 }
 
@@ -90,6 +91,7 @@ function conversationColumns(c: Conversation): Omit<ConversationRow, 'id' | 'tok
     csat_score: c.rating?.score ?? null,
     csat_comment: c.rating?.comment ?? null,
     triage: c.triage ? JSON.stringify(c.triage) : null,
+    assistant: c.assistant ? JSON.stringify(c.assistant) : null,
   };
 }
 

@@ -23,8 +23,15 @@ export interface TestTandem extends Tandem {
   destroy(): Promise<void>;
 }
 
-/** Start a Tandem on `engine`; `storage` reuses a data folder or schema from an earlier start. */
-export async function startTestTandem(engine: Engine, storage?: { dataDir?: string; schema?: string; port?: number }): Promise<TestTandem> {
+/**
+ * Start a Tandem on `engine`; `storage` reuses a data folder or schema from an earlier start; `env` adds
+ * environment variables (e.g. OPENAI_BASE_URL of a fake model).
+ */
+export async function startTestTandem(
+  engine: Engine,
+  storage?: { dataDir?: string; schema?: string; port?: number },
+  env: Record<string, string> = {},
+): Promise<TestTandem> {
   const dataDir = storage?.dataDir ?? mkdtempSync(join(tmpdir(), 'tandem-test-'));
   const schema = storage?.schema ?? `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const config = loadConfig({
@@ -35,6 +42,7 @@ export async function startTestTandem(engine: Engine, storage?: { dataDir?: stri
     TANDEM_ADMIN_EMAIL: ADMIN.email,
     TANDEM_ADMIN_PASSWORD: ADMIN.password,
     TANDEM_ALLOWED_ORIGINS: ALLOWED_ORIGIN,
+    ...env,
   });
   const tandem = await startTandem({ config, log: pino({ level: 'silent' }), ...(engine === 'postgres' ? { pgSchema: schema } : {}) });
   return {
@@ -42,7 +50,7 @@ export async function startTestTandem(engine: Engine, storage?: { dataDir?: stri
     engine,
     async restart() {
       await tandem.close();
-      return startTestTandem(engine, { dataDir, schema, port: tandem.port });
+      return startTestTandem(engine, { dataDir, schema, port: tandem.port }, env);
     },
     async destroy() {
       await tandem.close();

@@ -12,12 +12,14 @@ import {
   open,
   rate,
   requestHandoff,
+  SECRETS_MASKED_TEXT,
   type Conversation,
   type ConversationEvent,
   type CoreContext,
 } from '../../server/core/conversation.ts';
 import { positionIn, queueOrder } from '../../server/core/queue.ts';
-import { handoffSummary } from '../../server/core/handoff-summary.ts';
+import { emptyMemory } from '../../server/core/assistant-memory.ts';
+import { briefText, handoffBrief } from '../../server/core/handoff-summary.ts';
 
 function context(): CoreContext & { clock: ManualClock } {
   let n = 0;
@@ -123,17 +125,76 @@ describe('the queue', () => {
 });
 
 describe('the handoff summary', () => {
-  it('tells the agent why, what the customer wrote, and what the assistant said', () => {
-    const summary = handoffSummary({ handoffReason: 'The customer asked for a person.', type: null, priority: 'normal' }, [
-      { from: 'customer', text: 'I was charged twice for order 1042' },
-      { from: 'ai', text: 'Disputes are handled by a person.' },
-      { from: 'customer', text: 'agent please' },
+  const declinedRefund = {
+    ...emptyMemory(),
+    customer: { id: 'cus_ana', name: 'Ana Lindqvist', email: 'ana@example.com' },
+    steps: [
+      { at: '2026-03-01T10:00:00.000Z', kind: 'verified' as const, text: 'Identity checked: Ana Lindqvist <ana@example.com>, with order LP-10002.' },
+      { at: '2026-03-01T10:00:00.000Z', kind: 'lookup' as const, text: 'Looked up order LP-10002: delivered, delivered 2026-10-10.' },
+      {
+        at: '2026-03-01T10:00:00.000Z',
+        kind: 'declined' as const,
+        text: 'Declined a refund of order LP-10002: Order LP-10002 was delivered 45 days ago, and refunds are possible within 30 days of delivery.',
+      },
+    ],
+  };
+
+  it('tells the agent what the customer wants, who they are, what the AI did and refused, and what to do next', () => {
+    const brief = handoffBrief(
+      { handoffReason: 'The customer accepted the assistant\'s offer of a person.', type: 'standard_change', priority: 'normal', assistant: declinedRefund },
+      [
+        { from: 'customer', text: 'I want a refund for LP-10002, ana@example.com' },
+        { from: 'ai', text: 'Order LP-10002 was delivered 45 days ago…' },
+        { from: 'customer', text: 'yes' },
+      ],
+    );
+    expect(brief.wants).toBe('Routine change: "I want a refund for LP-10002, ana@example.com" (latest: "yes")');
+    expect(brief.customer).toEqual({ name: 'Ana Lindqvist', email: 'ana@example.com' });
+    expect(brief.aiSteps.map((s) => s.kind)).toEqual(['verified', 'lookup', 'declined']);
+    expect(brief.reasons).toEqual(['The customer accepted the assistant\'s offer of a person.']);
+    expect(brief.nextStep).toBe(
+      'The assistant refused under the written rules (Order LP-10002 was delivered 45 days ago, and refunds are possible within 30 days of delivery). Decide whether an exception applies, record why, and tell the customer.',
+    );
+    expect(briefText(brief).split('\n')).toEqual([
+      'Wants: Routine change: "I want a refund for LP-10002, ana@example.com" (latest: "yes")',
+      'Customer: Ana Lindqvist <ana@example.com> (verified)',
+      'Why a person: The customer accepted the assistant\'s offer of a person.',
+      'What the assistant did:',
+      '- Verified: Identity checked: Ana Lindqvist <ana@example.com>, with order LP-10002.',
+      '- Looked up: Looked up order LP-10002: delivered, delivered 2026-10-10.',
+      '- Refused: Declined a refund of order LP-10002: Order LP-10002 was delivered 45 days ago, and refunds are possible within 30 days of delivery.',
+      'Priority normal.',
+      'Suggested next step: ' + brief.nextStep,
     ]);
-    expect(summary.split('\n')).toEqual([
-      'Why a person: The customer asked for a person.',
-      'Customer wrote (2 messages): "I was charged twice for order 1042"',
-      'Latest: "agent please"',
-      'Assistant last said: "Disputes are handled by a person."',
+  });
+
+  it('asks an agent taking a fraud case from an unverified customer to verify and secure the account first', () => {
+    const brief = handoffBrief({ handoffReason: 'The escalation policy sent it to a person.', type: 'fraud_security', priority: 'urgent' }, [
+      { from: 'customer', text: 'someone used my card, here it is 4111 1111 1111 1111' },
     ]);
+    expect(brief.aiSteps).toEqual([]);
+    expect(brief.nextStep).toMatch(/^Verify the customer \(order number and email\) before discussing their account\. Secure the account first/);
+    expect(brief.signals).not.toContain(expect.stringContaining('pasted secrets'));
+  });
+
+  it('notes that secrets were pasted and masked', () => {
+    const brief = handoffBrief({ handoffReason: null, type: null, priority: 'normal' }, [{ from: 'customer', text: 'my card is [card •••• 1111]' }]);
+    expect(brief.signals).toContain('The customer pasted secrets (card number, password or code) in 1 message; they were masked before storage.');
+  });
+});
+
+describe('secrets in what people write', () => {
+  it('stores a pasted card number as its last four digits and tells the customer why', () => {
+    const { c, ctx } = started();
+    const events = customerSays(c, ctx, { clientId: 'x', text: 'my card is 4111 1111 1111 1111, please check it' });
+    expect(events).toMatchObject([
+      { type: 'message', message: { from: 'customer', text: 'my card is [card •••• 1111], please check it' } },
+      { type: 'message', message: { from: 'system', text: SECRETS_MASKED_TEXT } },
+    ]);
+  });
+
+  it('adds no note when there was nothing to mask', () => {
+    const { c, ctx } = started();
+    expect(customerSays(c, ctx, { clientId: 'x', text: 'I forgot my password' })).toHaveLength(1);
   });
 });
