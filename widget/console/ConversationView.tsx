@@ -1,9 +1,11 @@
-// One held conversation: the handoff summary beside triage's signals, the whole transcript (the AI part too),
-// the Reply box, and "Close conversation"; once closed, the customer's rating when it comes, and "Dismiss".
+// One held conversation: the handoff summary (HandoffSummary.tsx) beside triage's signals, the whole transcript
+// (the AI part too), the Reply box, and "Close conversation"; once closed, the customer's rating when it comes,
+// and "Dismiss".
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Message } from '../../shared/protocol.ts';
 import { agent, dismissConversation, type HeldConversation } from './console-state.ts';
 import { closeConversation, noteTyping, retryReply, sendReply } from './agent-session.ts';
+import { HandoffSummary } from './HandoffSummary.tsx';
 import { TriageSignals } from './TriageSignals.tsx';
 
 /** Same as MESSAGE_MAX_LENGTH in shared/protocol.ts; repeated to keep zod out of the console bundle. */
@@ -82,10 +84,7 @@ export function ConversationView({ conversation: c }: { conversation: HeldConver
   return (
     <div class="conversation" role="tabpanel" id="conversation-panel" aria-labelledby={`tab-${id}`}>
       <div class="briefing">
-        <section class="summary" aria-label="Handoff summary">
-          <h2 class="summary__title">Handoff summary</h2>
-          <p class="summary__text">{c.summary || 'No summary.'}</p>
-        </section>
+        <HandoffSummary brief={c.brief} summary={c.summary} />
         <section class="triage" aria-labelledby={`triage-${id}`}>
           <h2 class="triage__title" id={`triage-${id}`}>
             Triage

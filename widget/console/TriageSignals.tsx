@@ -2,15 +2,8 @@
 // the reasons it came to people. Shown on each queued chat and at the top of an open one.
 import type { InteractionType, Priority, TriageView } from '../../shared/protocol.ts';
 
-/** Type-only import above keeps zod out of the console bundle; the Record keeps this list complete. */
-const TYPE_LABELS: Record<InteractionType, string> = {
-  account_status: 'Account / order status',
-  standard_change: 'Routine change',
-  billing_dispute: 'Billing dispute',
-  policy_edge: 'Policy exception',
-  novel_product: 'Unknown product or feature',
-  fraud_security: 'Fraud / security',
-};
+import { TYPE_LABELS } from '../../shared/interaction-labels.ts';
+
 const TYPE_IDS = new RegExp(`\\b(${Object.keys(TYPE_LABELS).join('|')})\\b`, 'g');
 const DISTRESS_WORDS = ['calm', 'frustrated', 'distressed'] as const;
 const PRIORITY_WORDS: Record<Priority, string> = { normal: 'Normal', high: 'High', urgent: 'Urgent' };

@@ -148,6 +148,7 @@ export function connect(): void {
           return {
             ...c,
             summary: p.summary,
+            brief: p.brief ?? null,
             type: p.type,
             priority: p.priority,
             triage: p.triage ?? null,
@@ -162,6 +163,7 @@ export function connect(): void {
           {
             conversationId: p.conversationId,
             summary: p.summary,
+            brief: p.brief ?? null,
             type: p.type,
             priority: p.priority,
             triage: p.triage ?? null,

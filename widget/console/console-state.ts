@@ -4,6 +4,7 @@ import { signal } from '@preact/signals';
 import type {
   AgentIdentity,
   ConversationState,
+  HandoffBrief,
   InteractionType,
   Message,
   PresenceStatus,
@@ -25,7 +26,10 @@ export interface PendingReply {
 /** A conversation this agent holds (one tab). */
 export interface HeldConversation {
   conversationId: string;
+  /** The handoff summary as plain text; shown only when `brief` is missing (an older server). */
   summary: string;
+  /** The handoff summary in parts, or null when the server sent none. */
+  brief: HandoffBrief | null;
   /** What triage made of it when it was assigned: null type until triage has judged it. */
   type: InteractionType | null;
   priority: Priority;

@@ -1,0 +1,108 @@
+// The handoff summary at the top of an open conversation: what the customer wants, who they proved to be,
+// what the assistant already did, why it came to a person, the signals, and a suggested first step. An older
+// server sends only the plain-text summary; it is shown as it came.
+import type { AiStep, HandoffBrief } from '../../shared/protocol.ts';
+import { readableReason } from './TriageSignals.tsx';
+
+/** The badge word for each kind of step: real text, so it is read out; colour only repeats it. */
+const STEP_LABELS: Record<AiStep['kind'], string> = {
+  verified: 'Verified',
+  lookup: 'Looked up',
+  action: 'Done',
+  declined: 'Refused',
+  failed: 'Failed',
+};
+
+function Customer({ customer }: { customer: HandoffBrief['customer'] }) {
+  if (!customer) return <dd class="muted">Not verified</dd>;
+  return (
+    <dd class="brief__customer">
+      <span class="brief__name">{customer.name}</span>{' '}
+      <span class="brief__email">{customer.email}</span>{' '}
+      <span class="step-kind" data-kind="verified">
+        Verified
+      </span>
+    </dd>
+  );
+}
+
+function AiSteps({ steps }: { steps: readonly AiStep[] }) {
+  if (steps.length === 0) return <dd class="muted">Nothing yet.</dd>;
+  return (
+    <dd>
+      <ol class="brief__steps" aria-label="What the assistant did">
+        {steps.map((step, i) => (
+          <li key={i}>
+            <span class="step-kind" data-kind={step.kind}>
+              {STEP_LABELS[step.kind] ?? step.kind}
+              <span class="sr-only">:</span>
+            </span>{' '}
+            {step.text}
+          </li>
+        ))}
+      </ol>
+    </dd>
+  );
+}
+
+function Brief({ brief }: { brief: HandoffBrief }) {
+  return (
+    <dl class="brief">
+      <div class="brief__part brief__part--wants">
+        <dt>Wants</dt>
+        <dd class="brief__wants">{brief.wants || 'Not recorded.'}</dd>
+      </div>
+      <div class="brief__part">
+        <dt>Customer</dt>
+        <Customer customer={brief.customer} />
+      </div>
+      <div class="brief__part">
+        <dt>What the assistant did</dt>
+        <AiSteps steps={brief.aiSteps ?? []} />
+      </div>
+      <div class="brief__part">
+        <dt>Why a person</dt>
+        {brief.reasons?.length ? (
+          <dd>
+            <ul class="reasons" aria-label="Why a person">
+              {brief.reasons.map((reason, i) => (
+                <li key={i}>{readableReason(reason)}</li>
+              ))}
+            </ul>
+          </dd>
+        ) : (
+          <dd class="muted">Not recorded.</dd>
+        )}
+      </div>
+      <div class="brief__part">
+        {/* One flowing line with a dot between signals, so a signal's own closing full stop is dropped. */}
+        <dt>Signals</dt>
+        {brief.signals?.length ? (
+          <dd>
+            <ul class="brief__signals" aria-label="Signals">
+              {brief.signals.map((signal, i) => (
+                <li key={i}>{readableReason(signal).replace(/\.$/, '')}</li>
+              ))}
+            </ul>
+          </dd>
+        ) : (
+          <dd class="muted">None.</dd>
+        )}
+      </div>
+      <div class="brief__part brief__part--next">
+        <dt>Suggested next step</dt>
+        <dd class="brief__next">{brief.nextStep || 'Read the transcript below.'}</dd>
+      </div>
+    </dl>
+  );
+}
+
+/** The "Handoff summary" region: the brief in parts, or the plain-text summary from an older server. */
+export function HandoffSummary({ brief, summary }: { brief: HandoffBrief | null; summary: string }) {
+  return (
+    <section class="summary" aria-label="Handoff summary">
+      <h2 class="summary__title">Handoff summary</h2>
+      {brief ? <Brief brief={brief} /> : <p class="summary__text">{summary || 'No summary.'}</p>}
+    </section>
+  );
+}
