@@ -28,6 +28,8 @@ import { emptyMemory } from './core/assistant-memory.ts';
 import { briefText, handoffBrief } from './core/handoff-summary.ts';
 import { positionIn, queueOrder } from './core/queue.ts';
 import { hashToken, newToken } from './auth/tokens.ts';
+import { isNo, isYes } from './responder/intents.ts';
+import { asksForPerson } from './core/triage/person-request.ts';
 import type { Responder } from './responder/responder.ts';
 import { ConcurrencyError, DuplicateClientIdError, type Store } from './store/store.ts';
 
@@ -66,6 +68,21 @@ export interface SupportDeskOptions {
 }
 
 const MAX_RETRIES = 8;
+
+/**
+ * A customer answering the assistant's own question ("LP-20002 and ben@example.com", "yes please") is judged
+ * by the risks in it, not by what a classifier guesses from so few words: it stays with the AI unless it
+ * clearly reports fraud, the customer is distressed, or they ask for a person in so many words.
+ */
+export function answersTheAssistant(c: Conversation, text: string, decision: Decision): boolean {
+  const memory = c.assistant;
+  if (!memory) return false;
+  const confirming = Boolean(memory.pending || memory.offeredPerson) && (isYes(text) || isNo(text));
+  if (!confirming && !memory.flow?.awaiting) return false;
+  if (decision.signals.types.fraud_security >= 0.5 || decision.distress === 2) return false;
+  // The person-request model misfires on terse answers ("LP-20002"); in an answer only explicit words count.
+  return confirming || !asksForPerson(text);
+}
 
 /** The agent's view of a conversation's triage. */
 export function triageView(c: Conversation): TriageView | undefined {
@@ -200,7 +217,10 @@ export class SupportDesk {
     try {
       messages = await this.#store.messages(conversationId);
       const history: Turn[] = messages.filter((m) => m.seq < message.seq).map((m) => ({ from: m.from, text: m.text }));
-      const decision = this.#triage.judge(message.text, history);
+      let decision = this.#triage.judge(message.text, history);
+      if (decision.route === 'human' && answersTheAssistant(after, message.text, decision)) {
+        decision = { ...decision, route: 'ai', reasons: [...decision.reasons, "answers the assistant's question: kept with the AI"] };
+      }
       const result = await this.#run(conversationId, (c) => recordTriage(c, this.#ctx, message.id, decisionRecord(decision)));
       return { decision, after: result.after, messages };
     } catch (error) {

@@ -23,6 +23,8 @@ export interface Flow {
   orderNumber?: string;
   /** an email the customer gave before the order number (the other half of their identity) */
   email?: string;
+  /** the new email address asked for before the customer was verified */
+  newEmail?: string;
   /** how many times the customer's answer to the current question could not be used */
   misses: number;
 }

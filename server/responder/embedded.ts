@@ -265,6 +265,8 @@ export class EmbeddedResponder implements Responder {
       const started: Flow = { intent, awaiting: null, misses: 0 };
       if (orderNumber) started.orderNumber = orderNumber;
       else if (flow?.orderNumber && flow.intent === intent) started.orderNumber = flow.orderNumber;
+      const newEmail = intent === 'change_email' ? newEmailIn(text) : null;
+      if (newEmail) started.newEmail = newEmail;
       turn.memory = { ...turn.memory, flow: started };
       return this.#advance(turn, text, true);
     }
@@ -437,7 +439,7 @@ export class EmbeddedResponder implements Responder {
   }
 
   async #changeEmail(turn: Turn, customer: CustomerRef, flow: Flow, text: string, fresh: boolean): Promise<Reply> {
-    const candidate = newEmailIn(text) ?? (flow.awaiting === 'email' ? emailsIn(text)[0] : undefined);
+    const candidate = newEmailIn(text) ?? flow.newEmail ?? (flow.awaiting === 'email' ? emailsIn(text)[0] : undefined);
     if (!candidate) {
       return this.#ask(turn, flow, 'email', fresh || flow.awaiting !== 'email', `Your email address with us is ${customer.email}. What should the new one be?`);
     }

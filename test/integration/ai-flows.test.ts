@@ -57,6 +57,27 @@ describe.each(engines)('the AI resolves routine requests on %s storage', (engine
     expect(stored?.assistant?.customer?.email).toBe('ana@example.com');
   });
 
+  it('terse answers to the assistant\'s own questions stay with the AI', async () => {
+    const c = await customer();
+    await c.say('where is my parcel');
+    expect((await c.say('ben@example.com')).answer.text).toMatch(/And the order number\?/);
+    const { answer } = await c.say('LP-20002');
+    expect(answer.text).toContain('Order LP-20002 (Coffee grinder from Nordic Sound) was delivered');
+    const stored = await tandem.desk.conversation(c.session.conversationId);
+    expect(stored?.state).toBe('ai');
+    expect(stored?.triage?.handoffReasons).toBeNull();
+  });
+
+  it('a fraud report in the middle of a flow still goes to a person at once', async () => {
+    const c = await customer();
+    await c.say('where is my order?');
+    const queued = nextEvent<StatePayload>(c.socket, 'state', (s) => s.state === 'queued');
+    await c.say('wait, someone just used my card for purchases I never made', 'system');
+    expect((await queued).state).toBe('queued');
+    const stored = await tandem.desk.conversation(c.session.conversationId);
+    expect(stored?.type).toBe('fraud_security');
+  });
+
   it('due date: answers when the next instalment is due and how much', async () => {
     const c = await customer();
     const { answer } = await c.say('When is my next payment due? My order is LP-10001 and my email ana@example.com');
@@ -84,9 +105,9 @@ describe.each(engines)('the AI resolves routine requests on %s storage', (engine
     expect(refused.answer.text).toContain('Order LP-10002 was delivered 45 days ago, and refunds are possible within 30 days of delivery.');
     expect(refused.answer.text).toContain('A person from our team can help with this: just say yes');
 
-    // Triage hears the yes to the offer as asking for a person, and the conversation goes to the queue.
     const queued = nextEvent<StatePayload>(c.socket, 'state', (s) => s.state === 'queued');
-    await c.say('yes please', 'system');
+    const handingOver = await c.say('yes please');
+    expect(handingOver.answer.text).toContain('I am bringing in a person');
     await queued;
     expect(merchant.refunds()).toHaveLength(before);
 
@@ -100,7 +121,7 @@ describe.each(engines)('the AI resolves routine requests on %s storage', (engine
     expect(brief.customer).toEqual({ name: 'Ana Lindqvist', email: 'ana@example.com' });
     expect(brief.aiSteps.map((s) => s.kind)).toEqual(['verified', 'lookup', 'declined']);
     expect(brief.aiSteps[2]!.text).toContain('delivered 45 days ago');
-    expect(brief.reasons).toContain('asks for a person');
+    expect(brief.reasons).toEqual(["The customer accepted the assistant's offer of a person."]);
     expect(brief.wants).toContain('I want a refund for my winter jacket');
     expect(brief.nextStep).toMatch(/^The assistant refused under the written rules \(Order LP-10002 was delivered 45 days ago/);
     expect(summary).toContain('Suggested next step: The assistant refused');
