@@ -111,8 +111,3 @@ export function briefText(brief: HandoffBrief): string {
   lines.push(`Suggested next step: ${brief.nextStep}`);
   return lines.join('\n');
 }
-
-/** The handoff summary as text (kept for callers that want one string). */
-export function handoffSummary(conversation: BriefSource, messages: readonly Pick<NewMessage, 'from' | 'text'>[]): string {
-  return briefText(handoffBrief(conversation, messages));
-}
