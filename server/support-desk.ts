@@ -28,7 +28,7 @@ import { emptyMemory } from './core/assistant-memory.ts';
 import { briefText, handoffBrief } from './core/handoff-summary.ts';
 import { positionIn, queueOrder } from './core/queue.ts';
 import { hashToken, newToken } from './auth/tokens.ts';
-import { isNo, isYes } from './responder/intents.ts';
+import { addressIn, daysIn, emailsIn, isNo, isYes, orderNumbersIn } from './responder/intents.ts';
 import { asksForPerson } from './core/triage/person-request.ts';
 import type { Responder } from './responder/responder.ts';
 import { ConcurrencyError, DuplicateClientIdError, type Store } from './store/store.ts';
@@ -70,25 +70,32 @@ export interface SupportDeskOptions {
 const MAX_RETRIES = 8;
 
 /**
- * A customer answering the assistant's own question ("LP-20002 and ben@example.com", "yes please") is judged
- * by the risks in it, not by what a classifier guesses from so few words: it stays with the AI unless it
- * clearly reports fraud, the customer is distressed, or they ask for a person in so many words.
+ * Whether the message answers the assistant's own question ("LP-20002 and ben@example.com", a yes to "shall
+ * I…?"). Such an answer is judged by the risks in it, not by what a classifier guesses from so few words: it
+ * stays with the AI unless `stillForPeople`, and it does not change the conversation's type.
  */
-export function answersTheAssistant(c: Conversation, text: string, decision: Decision): boolean {
+export function isAnswerToAssistant(c: Conversation, text: string): boolean {
   const memory = c.assistant;
   if (!memory) return false;
-  const confirming = Boolean(memory.pending || memory.offeredPerson) && (isYes(text) || isNo(text));
-  if (!confirming && !memory.flow?.awaiting) return false;
-  if (decision.signals.types.fraud_security >= 0.5 || decision.distress === 2) return false;
-  // The person-request model misfires on terse answers ("LP-20002"); in an answer only explicit words count.
-  return confirming || !asksForPerson(text);
+  if ((memory.pending || memory.offeredPerson) && (isYes(text) || isNo(text))) return true;
+  // Waiting for a slot, only what fills one is an answer ("no, that doesn't help at all" is not).
+  if (!memory.flow?.awaiting) return false;
+  return orderNumbersIn(text).length > 0 || emailsIn(text).length > 0 || daysIn(text) !== null || addressIn(text) !== null;
+}
+
+/** An answer that must still go to people: likely fraud, distress, or a person asked for in words. */
+function stillForPeople(text: string, decision: Decision): boolean {
+  // The person-request model misfires on terse answers ("LP-20002"); in an answer only explicit words count,
+  // and a yes to "shall I…?" is not a request for a person.
+  return decision.signals.types.fraud_security >= 0.5 || decision.distress === 2 || (!isYes(text) && !isNo(text) && asksForPerson(text));
 }
 
 /** The agent's view of a conversation's triage. */
 export function triageView(c: Conversation): TriageView | undefined {
   if (!c.triage) return undefined;
   return {
-    reasons: c.triage.handoffReasons ?? c.triage.latest.reasons,
+    // Why it came to people: triage's reasons, or the trigger's (the customer took the AI's offer of a person).
+    reasons: c.triage.handoffReasons ?? (c.state !== 'ai' && c.handoffReason ? [c.handoffReason] : c.triage.latest.reasons),
     distress: c.triage.latest.distress,
     sentiments: c.triage.sentiments,
     confidence: c.triage.latest.confidence,
@@ -218,10 +225,12 @@ export class SupportDesk {
       messages = await this.#store.messages(conversationId);
       const history: Turn[] = messages.filter((m) => m.seq < message.seq).map((m) => ({ from: m.from, text: m.text }));
       let decision = this.#triage.judge(message.text, history);
-      if (decision.route === 'human' && answersTheAssistant(after, message.text, decision)) {
+      const answering = isAnswerToAssistant(after, message.text) && !stillForPeople(message.text, decision);
+      if (answering && decision.route === 'human') {
         decision = { ...decision, route: 'ai', reasons: [...decision.reasons, "answers the assistant's question: kept with the AI"] };
       }
-      const result = await this.#run(conversationId, (c) => recordTriage(c, this.#ctx, message.id, decisionRecord(decision)));
+      const record = answering ? { ...decisionRecord(decision), answersAssistant: true as const } : decisionRecord(decision);
+      const result = await this.#run(conversationId, (c) => recordTriage(c, this.#ctx, message.id, record));
       return { decision, after: result.after, messages };
     } catch (error) {
       this.#emit('error', error, 'triage');

@@ -134,7 +134,7 @@ export function evolve(conversation: Conversation, event: ConversationEvent): Co
 
 /**
  * A triage decision updates the summary. While the AI holds the conversation or it waits in the queue, the
- * type follows the latest in-scope turn and the priority only ever rises (a fraud report in the queue jumps
+ * type follows the latest in-scope turn that is not a mere answer to the assistant, and the priority only ever rises (a fraud report in the queue jumps
  * ahead; calming down does not send anyone back).
  */
 function withTriage(conversation: Conversation, decision: TriageRecord): Conversation {
@@ -145,7 +145,7 @@ function withTriage(conversation: Conversation, decision: TriageRecord): Convers
   const sendsToPeople = decision.route === 'human' && open && !previous?.handoffReasons;
   return {
     ...conversation,
-    type: open && !decision.outOfScope ? decision.type : conversation.type,
+    type: open && !decision.outOfScope && !decision.answersAssistant ? decision.type : conversation.type,
     priority: open && decision.route === 'human' ? higherPriority(conversation.priority, decision.priority) : conversation.priority,
     triage: {
       latest: decision,

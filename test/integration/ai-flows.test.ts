@@ -123,6 +123,8 @@ describe.each(engines)('the AI resolves routine requests on %s storage', (engine
     expect(brief.aiSteps[2]!.text).toContain('delivered 45 days ago');
     expect(brief.reasons).toEqual(["The customer accepted the assistant's offer of a person."]);
     expect(brief.wants).toContain('I want a refund for my winter jacket');
+    // The "yes please" answered the assistant; it does not retype the conversation.
+    expect(brief.wants).toMatch(/^Routine change: /);
     expect(brief.nextStep).toMatch(/^The assistant refused under the written rules \(Order LP-10002 was delivered 45 days ago/);
     expect(summary).toContain('Suggested next step: The assistant refused');
   });

@@ -65,7 +65,10 @@ export interface Decision {
 
 /** A decision as the conversation log keeps it and `npx tandem triage` prints it: the contract's fields, in the
  *  contract's order, and `shadow` when the type's AI mode is shadow. The per-turn signals stay in memory. */
-export type TriageRecord = Omit<Decision, 'signals'>;
+export type TriageRecord = Omit<Decision, 'signals'> & {
+  /** the turn answered the assistant's own question ("yes", an order number): it does not retype the conversation */
+  answersAssistant?: true;
+};
 
 export function decisionRecord(decision: Decision): TriageRecord {
   const { type, confidence, outOfScope, oodScore, sentiment, distress, route, priority, reasons, shadow } = decision;
