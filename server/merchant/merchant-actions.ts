@@ -182,13 +182,21 @@ function notYours(orderNumber: string): Refusal {
   return { ok: false, code: 'unknown_order', explanation: `I cannot find order ${orderNumber} among your orders.` };
 }
 
+const DAY = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
+
+/** "Friday 27 November" for a YYYY-MM-DD day or an ISO instant. */
+export function formatDay(day: string): string {
+  const ms = Date.parse(day.length === 10 ? `${day}T12:00:00Z` : day);
+  return Number.isNaN(ms) ? day : DAY.format(ms).replace(',', '');
+}
+
 /** One line describing a proposed change, for the confirmation question and the agent's summary. */
 export function describeAction(action: PendingAction): string {
   switch (action.kind) {
     case 'refund':
       return `refund ${money(action.amount, action.currency)} for ${action.itemNames.join(' and ')} (order ${action.orderNumber})`;
     case 'move_due_date':
-      return `move instalment ${action.instalment} of order ${action.orderNumber} from ${action.from} to ${action.to} (later instalments move by the same days)`;
+      return `move instalment ${action.instalment} of order ${action.orderNumber} from ${formatDay(action.from)} to ${formatDay(action.to)} (later instalments move by the same days)`;
     case 'change_email':
       return `change your email address to ${action.email}`;
     case 'change_address':

@@ -8,7 +8,7 @@ import { withStep, type AssistantMemory, type Flow, type Intent, type PendingAct
 import { isoNow, type Clock } from '../core/clock.ts';
 import { money, nextInstalment, type CustomerRef, type Order, type PaymentPlan, type Refusal } from '../core/merchant.ts';
 import { MerchantUnavailable } from '../merchant/merchant-api.ts';
-import { describeAction, formatAddress, type MerchantActions, type Outcome } from '../merchant/merchant-actions.ts';
+import { describeAction, formatAddress, formatDay, type MerchantActions, type Outcome } from '../merchant/merchant-actions.ts';
 import { addressIn, daysIn, detectIntent, emailsIn, isNo, isYes, newEmailIn, orderNumbersIn } from './intents.ts';
 import { OUT_OF_SCOPE_REPLY } from '../core/triage/customer-notes.ts';
 import type { KnowledgeBase } from './knowledge-base.ts';
@@ -51,14 +51,6 @@ const INTRO: Record<Intent, string> = {
   change_address: 'I can change your home address here.',
   move_due_date: 'I can move a due date here: once per order, by up to 14 days, before the payment is due.',
 };
-
-const DAY = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
-
-/** "Friday 27 November" for a YYYY-MM-DD day or an ISO instant. */
-export function formatDay(day: string): string {
-  const ms = Date.parse(day.length === 10 ? `${day}T12:00:00Z` : day);
-  return Number.isNaN(ms) ? day : DAY.format(ms).replace(',', '');
-}
 
 function lastAiText(history: readonly Message[]): string | undefined {
   for (let i = history.length - 1; i >= 0; i--) if (history[i]!.from === 'ai') return history[i]!.text;
@@ -399,12 +391,16 @@ export class EmbeddedResponder implements Responder {
   async #refund(turn: Turn, customer: CustomerRef, flow: Flow, text: string, fresh: boolean): Promise<Reply> {
     const orders = await this.#actions.orders(customer);
     const candidates = orders.filter((o) => o.items.some((i) => !i.refunded) && o.status !== 'cancelled');
-    const order = this.#pick(flow, text, fresh && !orderNumbersIn(text)[0] ? candidates.filter((o) => o.status === 'delivered') : candidates);
+    // An order named by number is checked even when nothing in it can be refunded now: the customer hears why.
+    const named = orderNumbersIn(text)[0] ?? flow.orderNumber;
+    const order =
+      (named ? orders.find((o) => o.number === named) : undefined) ??
+      this.#pick({ ...flow, orderNumber: undefined }, text, fresh ? candidates.filter((o) => o.status === 'delivered') : candidates);
     if (!order) {
       if (candidates.length === 0) return turn.offer('I cannot find an order of yours that could still be refunded.');
       return this.#ask(turn, { ...flow, orderNumber: undefined }, 'order', fresh, `Which order would you like a refund for? ${choices(candidates)}`);
     }
-    turn.step('lookup', `Looked up order ${order.number}: ${order.status}${order.deliveredAt ? `, delivered ${order.deliveredAt.slice(0, 10)}` : ''}.`);
+    turn.step('lookup', `Looked up order ${order.number}: ${order.deliveredAt ? `delivered on ${order.deliveredAt.slice(0, 10)}` : order.status}.`);
     const proposal = await this.#actions.proposeRefund(customer, order.number);
     return this.#propose(turn, proposal, `a refund of order ${order.number}`);
   }

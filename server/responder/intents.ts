@@ -11,7 +11,7 @@ const EMAIL = /[^\s@<>()[\]",;:]+@[^\s@<>()[\]",;:]+\.[A-Za-z]{2,}/g;
 const INTENTS: [Intent, RegExp][] = [
   [
     'refund',
-    /\b((i|we)\s*('d| would)? (want|like|need|wish)( to (get|have|request|ask for))?|can i (get|have)|could i (get|have)|how (do|can) i (get|request)|please|start|request|give me|get|issue)\s+(a |my |the )?(full |partial )?(refund|money back)|\brefund (my|the|this|that|it|them|order|for)\b|\breturn\b.{0,40}\bfor a refund\b|\b(send|sending) (it|them) back\b/i,
+    /^\s*(please\s+)?refund\b|\b((i|we)\s*('d| would)? (want|like|need|wish)( to (get|have|request|ask for))?|can i (get|have)|could i (get|have)|how (do|can) i (get|request)|please|start|request|give me|get|issue)\s+(a |my |the )?(full |partial )?(refund|money back)|\brefund (my|the|this|that|it|them|order|for)\b|\breturn\b.{0,40}\bfor a refund\b|\b(send|sending) (it|them) back\b/i,
   ],
   [
     'move_due_date',

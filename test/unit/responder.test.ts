@@ -135,6 +135,14 @@ describe('the routine flows of the embedded responder', () => {
     expect(c.memory.steps.at(-1)).toMatchObject({ kind: 'action' });
   });
 
+  it('tells a customer asking again for a refunded order that it has been refunded', async () => {
+    const c = chat(setup().responder);
+    await c.say('I want a refund for order LP-10001, my email is ana@example.com');
+    await c.say('yes');
+    const again = await c.say('I want a refund for LP-10001');
+    expect(again.text).toContain('Everything asked for in order LP-10001 has already been refunded.');
+  });
+
   it('changes nothing when the customer says no', async () => {
     const { responder: r, merchant } = setup();
     const c = chat(r);
@@ -201,7 +209,7 @@ describe('the routine flows of the embedded responder', () => {
     const asked = await c.say('Can I postpone my next payment? LP-10001, ana@example.com');
     expect(asked.text).toMatch(/By how many days would you like to move it \(at most 14\)\?/);
     const confirm = await c.say('a week please');
-    expect(confirm.text).toMatch(/Shall I move instalment 2 of order LP-10001 from \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}/);
+    expect(confirm.text).toMatch(/Shall I move instalment 2 of order LP-10001 from \w+day \d+ \w+ to \w+day \d+ \w+ /);
     expect((await c.say('yes')).text).toMatch(/^Done: instalment 2 of order LP-10001 is now due on/);
   });
 
@@ -263,6 +271,7 @@ describe('reading a customer\'s words', () => {
     ['when is my next instalment', 'next_payment'],
     ['did my payment go through?', 'payment_status'],
     ['I want a refund', 'refund'],
+    ['Refund LP-10002, ana@example.com', 'refund'],
     ['can I get my money back for the shoes', 'refund'],
     ['please change my email to x@y.se', 'change_email'],
     ['I moved house', 'change_address'],
