@@ -52,6 +52,11 @@ function Brief({ brief }: { brief: HandoffBrief }) {
         <dt>Wants</dt>
         <dd class="brief__wants">{brief.wants || 'Not recorded.'}</dd>
       </div>
+      {/* Second, so the most actionable line is in view even when the summary has to scroll. */}
+      <div class="brief__part brief__part--next">
+        <dt>Suggested next step</dt>
+        <dd class="brief__next">{brief.nextStep || 'Read the transcript below.'}</dd>
+      </div>
       <div class="brief__part">
         <dt>Customer</dt>
         <Customer customer={brief.customer} />
@@ -88,10 +93,6 @@ function Brief({ brief }: { brief: HandoffBrief }) {
         ) : (
           <dd class="muted">None.</dd>
         )}
-      </div>
-      <div class="brief__part brief__part--next">
-        <dt>Suggested next step</dt>
-        <dd class="brief__next">{brief.nextStep || 'Read the transcript below.'}</dd>
       </div>
     </dl>
   );
