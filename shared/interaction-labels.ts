@@ -1,6 +1,6 @@
-// The interaction types in words a person reads, for the console and the server's handoff summary alike.
-// Kept apart from protocol.ts so the console can import it without bundling zod.
-import type { InteractionType } from './protocol.ts';
+// Words a person reads for the interaction types and the AI's steps, for the console and the server's
+// handoff summary alike. Kept apart from protocol.ts so the console can import it without bundling zod.
+import type { AiStep, InteractionType } from './protocol.ts';
 
 export const TYPE_LABELS: Record<InteractionType, string> = {
   account_status: 'Account / order status',
@@ -9,4 +9,13 @@ export const TYPE_LABELS: Record<InteractionType, string> = {
   policy_edge: 'Policy exception',
   novel_product: 'Unknown product or feature',
   fraud_security: 'Fraud / security',
+};
+
+/** The word for each kind of step the AI took: the console's badge and the plain-text summary's prefix. */
+export const STEP_LABELS: Record<AiStep['kind'], string> = {
+  verified: 'Verified',
+  lookup: 'Looked up',
+  action: 'Done',
+  declined: 'Refused',
+  failed: 'Failed',
 };

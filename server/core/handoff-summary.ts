@@ -1,8 +1,8 @@
 // What the agent reads first on a handoff, so they need not ask again what the customer already told the AI:
 // what the customer wants, who they proved to be, what the AI already did and found, why it came to a person,
 // the signals, and a suggested next step.
-import type { AiStep, HandoffBrief, InteractionType } from '../../shared/protocol.ts';
-import { TYPE_LABELS } from '../../shared/interaction-labels.ts';
+import type { AiStep, HandoffBrief } from '../../shared/protocol.ts';
+import { STEP_LABELS, TYPE_LABELS } from '../../shared/interaction-labels.ts';
 import type { Conversation, NewMessage } from './conversation.ts';
 
 
@@ -87,14 +87,6 @@ export function nextStep(conversation: BriefSource, steps: readonly AiStep[]): s
   if (distressed) step = `The customer is distressed: acknowledge that first. ${step}`;
   return step;
 }
-
-const STEP_LABELS: Record<AiStep['kind'], string> = {
-  verified: 'Verified',
-  lookup: 'Looked up',
-  action: 'Done',
-  declined: 'Refused',
-  failed: 'Failed',
-};
 
 /** The brief as plain text (the `summary` field, logs, email). */
 export function briefText(brief: HandoffBrief): string {

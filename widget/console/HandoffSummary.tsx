@@ -1,17 +1,9 @@
 // The handoff summary at the top of an open conversation: what the customer wants, who they proved to be,
 // what the assistant already did, why it came to a person, the signals, and a suggested first step. An older
 // server sends only the plain-text summary; it is shown as it came.
+import { STEP_LABELS } from '../../shared/interaction-labels.ts';
 import type { AiStep, HandoffBrief } from '../../shared/protocol.ts';
 import { readableReason } from './TriageSignals.tsx';
-
-/** The badge word for each kind of step: real text, so it is read out; colour only repeats it. */
-const STEP_LABELS: Record<AiStep['kind'], string> = {
-  verified: 'Verified',
-  lookup: 'Looked up',
-  action: 'Done',
-  declined: 'Refused',
-  failed: 'Failed',
-};
 
 function Customer({ customer }: { customer: HandoffBrief['customer'] }) {
   if (!customer) return <dd class="muted">Not verified</dd>;
