@@ -134,8 +134,8 @@ export function evolve(conversation: Conversation, event: ConversationEvent): Co
 
 /**
  * A triage decision updates the summary. While the AI holds the conversation or it waits in the queue, the
- * type follows the latest in-scope turn that is not a mere answer to the assistant, and the priority only ever rises (a fraud report in the queue jumps
- * ahead; calming down does not send anyone back).
+ * type follows the latest in-scope turn that is not a mere answer to the assistant, and the priority only
+ * ever rises (a fraud report in the queue jumps ahead; calming down does not send anyone back).
  */
 function withTriage(conversation: Conversation, decision: TriageRecord): Conversation {
   const previous = conversation.triage;
@@ -166,8 +166,8 @@ export function evolveAll(conversation: Conversation, events: readonly Conversat
   return events.reduce(evolve, conversation);
 }
 
-function message(ctx: CoreContext, fields: Omit<NewMessage, 'id'>): ConversationEvent {
-  return { type: 'message', at: isoNow(ctx.clock), message: { id: ctx.newId(), ...fields } };
+function message(ctx: CoreContext, fields: Omit<NewMessage, 'id'>, id = ctx.newId()): ConversationEvent {
+  return { type: 'message', at: isoNow(ctx.clock), message: { id, ...fields } };
 }
 
 function ended(): DomainError {
@@ -202,7 +202,7 @@ export function customerSays(c: Conversation, ctx: CoreContext, input: { text: s
  */
 export function aiSays(c: Conversation, ctx: CoreContext, text: string, id?: string): ConversationEvent[] {
   if (c.state !== 'ai') return [];
-  return [{ type: 'message', at: isoNow(ctx.clock), message: { id: id ?? ctx.newId(), from: 'ai', text } }];
+  return [message(ctx, { from: 'ai', text }, id)];
 }
 
 /**

@@ -126,6 +126,11 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
 
   // Replies being streamed: text gathered since the last emit, per message id.
   const streams = new Map<string, { conversationId: string; buffer: string; timer: NodeJS.Timeout | null }>();
+  function dropStream(id: string): void {
+    const stream = streams.get(id);
+    if (stream?.timer) clearTimeout(stream.timer);
+    streams.delete(id);
+  }
   function flushDelta(id: string): void {
     const stream = streams.get(id);
     if (!stream || !stream.buffer) return;
@@ -147,11 +152,7 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
     },
     messages(conversation, messages) {
       // A stored message completes its stream: text still gathered is superseded by the message itself.
-      for (const message of messages) {
-        const stream = streams.get(message.id);
-        if (stream?.timer) clearTimeout(stream.timer);
-        streams.delete(message.id);
-      }
+      for (const message of messages) dropStream(message.id);
       notify('messages', () => {
         for (const message of messages) {
           if (message.from !== 'customer') customers.to(room(conversation.id)).emit('message', message);
@@ -180,11 +181,7 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
     aiTyping(conversationId, active) {
       if (!active) {
         // The reply is over; a stream it left without a stored message (the answer failed) is dropped.
-        for (const [id, stream] of streams) {
-          if (stream.conversationId !== conversationId) continue;
-          if (stream.timer) clearTimeout(stream.timer);
-          streams.delete(id);
-        }
+        for (const [id, stream] of streams) if (stream.conversationId === conversationId) dropStream(id);
       }
       notify('typing', () => {
         customers.to(room(conversationId)).emit('typing', { from: 'ai', active });

@@ -6,7 +6,7 @@
 import type { Message } from '../../shared/protocol.ts';
 import { withStep, type AssistantMemory, type Flow, type Intent, type PendingAction, type StepKind } from '../core/assistant-memory.ts';
 import { isoNow, type Clock } from '../core/clock.ts';
-import { money, nextInstalment, type CustomerRef, type Order, type PaymentPlan, type Refusal } from '../core/merchant.ts';
+import { calendarDay, money, nextInstalment, type CustomerRef, type Order, type PaymentPlan, type Refusal } from '../core/merchant.ts';
 import { MerchantUnavailable } from '../merchant/merchant-api.ts';
 import { describeAction, formatAddress, formatDay, type MerchantActions, type Outcome } from '../merchant/merchant-actions.ts';
 import { addressIn, daysIn, detectIntent, emailsIn, isNo, isYes, newEmailIn, orderNumbersIn } from './intents.ts';
@@ -34,8 +34,7 @@ export const HANDING_OVER_TEXT = 'I am bringing in a person from our team now. T
 
 const OFFER_PERSON = 'A person from our team can help with this: just say yes, or press "Talk to a person".';
 
-const UNAVAILABLE_TEXT =
-  'I cannot reach our order system right now, so I cannot check or change anything at the moment. ' + OFFER_PERSON;
+const UNAVAILABLE_TEXT = 'I cannot reach our order system right now, so I cannot check or change anything at the moment.';
 
 const NEVER_ASK = 'I will never ask for your card number, password or security codes.';
 
@@ -196,7 +195,7 @@ export class EmbeddedResponder implements Responder {
     } catch (error) {
       if (!(error instanceof MerchantUnavailable)) throw error;
       turn.step('failed', `The merchant's system could not be reached (${error.message}).`);
-      return turn.offer(UNAVAILABLE_TEXT.replace(` ${OFFER_PERSON}`, ''));
+      return turn.offer(UNAVAILABLE_TEXT);
     }
   }
 
@@ -364,7 +363,7 @@ export class EmbeddedResponder implements Responder {
     turn.step('lookup', `Looked up ${list.map((o) => `${o.number}: ${o.status}`).join('; ') || 'orders: none'}.`);
     turn.memory = { ...turn.memory, flow: null };
     if (list.length === 0) return turn.reply('I cannot find any orders on your account.');
-    const late = list.find((o) => o.status === 'dispatched' && o.expectedDelivery && o.expectedDelivery < new Date(this.#clock.now()).toISOString().slice(0, 10));
+    const late = list.find((o) => o.status === 'dispatched' && o.expectedDelivery && o.expectedDelivery < calendarDay(this.#clock.now()));
     const tail = late
       ? ` Order ${late.number} is later than expected; if it has not arrived 10 business days after dispatch, a person can trace it with the carrier.`
       : ' Is there anything else I can help with?';

@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { withStep, type AssistantMemory, type PendingAction, type StepKind } from '../core/assistant-memory.ts';
 import { isoNow, type Clock } from '../core/clock.ts';
-import { nextInstalment, type CustomerRef, type Refusal } from '../core/merchant.ts';
+import { nextInstalment, type CustomerRef } from '../core/merchant.ts';
 import { MerchantUnavailable } from '../merchant/merchant-api.ts';
 import { describeAction, type MerchantActions, type Proposal } from '../merchant/merchant-actions.ts';
 import { confirmationQuestion, type EmbeddedResponder } from './embedded.ts';
@@ -153,8 +153,8 @@ export class LlmResponder implements Responder {
     };
     const propose = (what: string, proposal: Proposal) => {
       if (!proposal.ok) {
-        step('declined', `Declined ${what}: ${(proposal as Refusal).explanation}`);
-        return { allowed: false, reason: (proposal as Refusal).explanation, instruction: 'Explain the reason and offer a person; do not promise an exception.' };
+        step('declined', `Declined ${what}: ${proposal.explanation}`);
+        return { allowed: false, reason: proposal.explanation, instruction: 'Explain the reason and offer a person; do not promise an exception.' };
       }
       proposed = proposal.action;
       return { allowed: true, proposal: describeAction(proposal.action), instruction: 'The system will now ask the customer to confirm. Do not say it is done.' };
