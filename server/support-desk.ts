@@ -203,7 +203,7 @@ export class SupportDesk {
       } else {
         // Off-topic turns go to the responder too: it knows whether the AI just asked for this very answer.
         const outOfScope = decision?.outOfScope ?? false;
-        this.#background(this.#answerInTurn(conversationId, message.text, outOfScope, messages), 'ai answer');
+        this.#background(this.#answerInTurn(conversationId, message.text, outOfScope, { conversation: after, messages }), 'ai answer');
       }
     }
     return { message, duplicate: false };
@@ -250,25 +250,36 @@ export class SupportDesk {
 
   /**
    * Answer after any answer still being composed for the same conversation, so each reply sees the memory
-   * (verified customer, pending change) the one before it left.
+   * (verified customer, pending change) the one before it left. `read` is what the caller already read; it is
+   * used only when no earlier answer was in progress (otherwise it is stale and is read again).
    */
-  #answerInTurn(conversationId: string, text: string, outOfScope: boolean, messages?: readonly Message[]): Promise<void> {
+  #answerInTurn(
+    conversationId: string,
+    text: string,
+    outOfScope: boolean,
+    read: { conversation: Conversation; messages: readonly Message[] | undefined },
+  ): Promise<void> {
     const before = this.#answering.get(conversationId);
     const task = (before ?? Promise.resolve())
       .catch(() => undefined)
-      .then(() => this.#answer(conversationId, text, outOfScope, before ? undefined : messages));
+      .then(() => this.#answer(conversationId, text, outOfScope, before ? {} : read));
     this.#answering.set(conversationId, task);
     return task.finally(() => {
       if (this.#answering.get(conversationId) === task) this.#answering.delete(conversationId);
     });
   }
 
-  async #answer(conversationId: string, text: string, outOfScope: boolean, messages?: readonly Message[]): Promise<void> {
-    const conversation = await this.#store.findConversation(conversationId);
+  async #answer(
+    conversationId: string,
+    text: string,
+    outOfScope: boolean,
+    read: { conversation?: Conversation; messages?: readonly Message[] | undefined },
+  ): Promise<void> {
+    const conversation = read.conversation ?? (await this.#store.findConversation(conversationId));
     if (!conversation || conversation.state !== 'ai') return;
     this.#emit('aiTyping', conversationId, true);
     try {
-      const history = messages ?? (await this.#store.messages(conversationId));
+      const history = read.messages ?? (await this.#store.messages(conversationId));
       // The reply streams under the id its stored message will have, so the widget can complete it in place.
       const id = this.#ctx.newId();
       const reply = await this.#responder.reply(
