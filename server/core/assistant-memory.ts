@@ -58,6 +58,8 @@ export interface AssistantMemory {
 }
 
 export const MAX_STEPS = 30;
+/** Failed identity checks after which the AI stops checking and offers a person. */
+export const MAX_VERIFY_FAILURES = 2;
 
 /** Memory of a conversation the AI has not acted in yet. */
 export function emptyMemory(): AssistantMemory {

@@ -6,8 +6,8 @@
 // - every change carries an idempotency key, so a retry never refunds twice.
 import type { Address, CustomerRef, MerchantPolicy, Order, PaymentPlan, Refusal } from '../core/merchant.ts';
 import { dueDateMove, money, refundEligibility, validEmail } from '../core/merchant.ts';
-import type { PendingAction } from '../core/assistant-memory.ts';
-import type { Clock } from '../core/clock.ts';
+import { withStep, type AssistantMemory, type PendingAction } from '../core/assistant-memory.ts';
+import { isoNow, type Clock } from '../core/clock.ts';
 import { MerchantRefusal, type MerchantApi, type RefundResult } from './merchant-api.ts';
 
 /** How long the written policy is trusted before it is read again. */
@@ -37,6 +37,21 @@ export class MerchantActions {
   /** The customer this order number and email belong to, or null. */
   async verify(orderNumber: string, email: string): Promise<CustomerRef | null> {
     return this.#api.verifyCustomer({ orderNumber: orderNumber.trim().toUpperCase(), email: email.trim().toLowerCase() });
+  }
+
+  /**
+   * Check an order number and email for a conversation: the memory afterwards, with the customer and a
+   * `verified` step, or one more failure and a `failed` step. The same for every responder.
+   */
+  async checkIdentity(memory: AssistantMemory, orderNumber: string, email: string): Promise<AssistantMemory> {
+    const at = isoNow(this.#clock);
+    const customer = await this.verify(orderNumber, email);
+    if (!customer) {
+      const failed = { ...memory, verifyFailures: memory.verifyFailures + 1 };
+      return withStep(failed, { at, kind: 'failed', text: `Identity check failed: order ${orderNumber} with ${email} did not match.` });
+    }
+    const text = `Identity checked: ${customer.name} <${customer.email}>, with order ${orderNumber.trim().toUpperCase()}.`;
+    return withStep({ ...memory, customer, verifyFailures: 0 }, { at, kind: 'verified', text });
   }
 
   async orders(customer: CustomerRef): Promise<Order[]> {

@@ -4,7 +4,7 @@
 // does not know and offers a person. Unsure twice running, or stuck on the same question twice, it hands over
 // itself, so a customer is never kept going round in circles.
 import type { Message } from '../../shared/protocol.ts';
-import { withStep, type AssistantMemory, type Flow, type Intent, type PendingAction, type StepKind } from '../core/assistant-memory.ts';
+import { MAX_VERIFY_FAILURES, withStep, type AssistantMemory, type Flow, type Intent, type PendingAction, type StepKind } from '../core/assistant-memory.ts';
 import { isoNow, type Clock } from '../core/clock.ts';
 import { calendarDay, money, nextInstalment, type CustomerRef, type Order, type PaymentPlan, type Refusal } from '../core/merchant.ts';
 import { MerchantUnavailable } from '../merchant/merchant-api.ts';
@@ -18,8 +18,6 @@ import type { Reply, ReplyInput, Responder } from './responder.ts';
 const MIN_COVERAGE = 0.5;
 /** …and scored at least this much (MiniSearch BM25 units; below it matches are incidental). */
 const MIN_SCORE = 6;
-/** Identity checks allowed before the AI hands identity to a person. */
-const MAX_VERIFY_FAILURES = 2;
 
 export const UNSURE_TEXT =
   'I am not sure I know the answer to that, and I would rather not guess. ' +
@@ -301,12 +299,9 @@ export class EmbeddedResponder implements Responder {
         const usable = Boolean(orderNumbersIn(text)[0] || email);
         return this.#ask(turn, flow, 'identity', usable || fresh, intro + identityQuestion(orderNumber, email));
       }
-      const customer = await this.#actions.verify(orderNumber, email);
-      if (!customer) {
-        const failures = turn.memory.verifyFailures + 1;
-        turn.memory = { ...turn.memory, verifyFailures: failures };
-        turn.step('failed', `Identity check failed: order ${orderNumber} with ${email} did not match.`);
-        if (failures >= MAX_VERIFY_FAILURES) {
+      turn.memory = await this.#actions.checkIdentity(turn.memory, orderNumber, email);
+      if (!turn.memory.customer) {
+        if (turn.memory.verifyFailures >= MAX_VERIFY_FAILURES) {
           return turn.offer('I still cannot match that order number and email, so I cannot look into your account here.');
         }
         delete flow.orderNumber;
@@ -314,8 +309,6 @@ export class EmbeddedResponder implements Responder {
         return this.#ask(turn, flow, 'identity', true, `I could not find order ${orderNumber} with the email ${email}. Please check both and write them again (the order number starts with LP- and is in your order confirmation).`);
       }
       delete flow.email;
-      turn.memory = { ...turn.memory, customer, verifyFailures: 0 };
-      turn.step('verified', `Identity checked: ${customer.name} <${customer.email}>, with order ${orderNumber}.`);
     }
     const customer = turn.memory.customer!;
     turn.memory = { ...turn.memory, flow };

@@ -11,7 +11,7 @@
 import { stepCountIs, streamText, tool, type LanguageModel, type ModelMessage } from 'ai';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { withStep, type AssistantMemory, type PendingAction, type StepKind } from '../core/assistant-memory.ts';
+import { MAX_VERIFY_FAILURES, withStep, type AssistantMemory, type PendingAction, type StepKind } from '../core/assistant-memory.ts';
 import { isoNow, type Clock } from '../core/clock.ts';
 import { nextInstalment, type CustomerRef } from '../core/merchant.ts';
 import { MerchantUnavailable } from '../merchant/merchant-api.ts';
@@ -167,17 +167,10 @@ export class LlmResponder implements Responder {
         inputSchema: z.object({ orderNumber, email: z.string().min(3).max(254) }),
         execute: async ({ orderNumber: number, email }) => {
           if (memory.customer) return { verified: true, name: memory.customer.name };
-          if (memory.verifyFailures >= 2) return { verified: false, instruction: 'Too many failed checks: offer a person instead.' };
+          if (memory.verifyFailures >= MAX_VERIFY_FAILURES) return { verified: false, instruction: 'Too many failed checks: offer a person instead.' };
           try {
-            const customer = await actions.verify(number, email);
-            if (!customer) {
-              memory = { ...memory, verifyFailures: memory.verifyFailures + 1 };
-              step('failed', `Identity check failed: order ${number} with ${email} did not match.`);
-              return { verified: false };
-            }
-            memory = { ...memory, customer, verifyFailures: 0 };
-            step('verified', `Identity checked: ${customer.name} <${customer.email}>, with order ${number.toUpperCase()}.`);
-            return { verified: true, name: customer.name };
+            memory = await actions.checkIdentity(memory, number, email);
+            return memory.customer ? { verified: true, name: memory.customer.name } : { verified: false };
           } catch (error) {
             if (!(error instanceof MerchantUnavailable)) throw error;
             step('failed', 'Identity check: the merchant\'s system could not be reached.');
