@@ -1,0 +1,130 @@
+// Routing: who waits ahead of whom, and which agent takes which chat. Pure functions over plain snapshots of
+// the queue and the agents, so the live server (which reads them from the store and presence) and the
+// simulator (which keeps them in memory) run the very same decisions.
+import type { InteractionType, Priority, PresenceStatus } from '../../shared/protocol.ts';
+import { PRIORITY_RANK } from './queue.ts';
+
+/** A chat waiting for a person. */
+export interface WaitingChat {
+  id: string;
+  /** null until triage has judged a turn (a customer who pressed the button first) */
+  type: InteractionType | null;
+  priority: Priority;
+  /** ms since the epoch: when it entered the queue (the first time, for a chat put back) */
+  queuedAt: number;
+  /** put back after its agent left: it goes to the front of its priority */
+  front?: boolean;
+}
+
+/** An agent as routing sees them. */
+export interface AgentSlots {
+  id: string;
+  /** `online` only while connected and willing to take chats; `away` and `offline` agents take none */
+  status: PresenceStatus;
+  /** most chats at once */
+  capacity: number;
+  /** the types they take; null: every type */
+  skills: readonly InteractionType[] | null;
+  /** the types of the chats they hold now (one entry per chat) */
+  holding: readonly (InteractionType | null)[];
+  /** ms since the epoch since when they have had a free slot (longest idle is offered first) */
+  idleSince: number;
+  /** slots kept free for urgent chats (trunk reservation: a fraud-trained agent keeps room for fraud) */
+  reserve?: number;
+}
+
+/** The order of the queue: priority first (urgent, high, normal), put-back chats first within it, then first come. */
+export function compareWaiting(a: WaitingChat, b: WaitingChat): number {
+  return (
+    PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
+    Number(b.front ?? false) - Number(a.front ?? false) ||
+    a.queuedAt - b.queuedAt ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+/** Waiting chats, first to be served first. */
+export function orderWaiting<T extends WaitingChat>(waiting: readonly T[]): T[] {
+  return [...waiting].sort(compareWaiting);
+}
+
+/** Whether the agent has the skill for a type; a chat not yet typed goes to anyone. */
+export function hasSkill(agent: AgentSlots, type: InteractionType | null): boolean {
+  return type === null || agent.skills === null || agent.skills.includes(type);
+}
+
+/** Slots the agent can fill now: none unless online. */
+export function freeSlots(agent: AgentSlots): number {
+  return agent.status === 'online' ? Math.max(0, agent.capacity - agent.holding.length) : 0;
+}
+
+/** Slots the agent can fill with this chat now: an urgent chat may use the slots kept for urgent ones. */
+export function freeSlotsFor(agent: AgentSlots, chat: Pick<WaitingChat, 'priority'>): number {
+  const free = freeSlots(agent);
+  return chat.priority === 'urgent' ? free : Math.max(0, free - (agent.reserve ?? 0));
+}
+
+/** Agents online with the skill for a type: the people a chat of that type waits for. */
+export function eligibleAgents(agents: readonly AgentSlots[], type: InteractionType | null): AgentSlots[] {
+  return agents.filter((a) => a.status === 'online' && hasSkill(a, type));
+}
+
+/** How many types an agent takes (every type counts as all of them). */
+function breadth(agent: AgentSlots): number {
+  return agent.skills === null ? Number.POSITIVE_INFINITY : agent.skills.length;
+}
+
+/**
+ * The best agent for a chat, or null when none is free: the one with the fewest skills (a chat anyone can take
+ * goes to a generalist, keeping the scarce fraud-trained agents free for fraud), then the most free slots
+ * (spreads the load; a less busy agent answers sooner), then the one idle longest, then by id.
+ */
+export function bestAgent(agents: readonly AgentSlots[], chat: Pick<WaitingChat, 'type' | 'priority'>): AgentSlots | null {
+  let best: AgentSlots | null = null;
+  let bestFree = 0;
+  let bestBreadth = 0;
+  for (const agent of agents) {
+    const free = freeSlotsFor(agent, chat);
+    if (free === 0 || !hasSkill(agent, chat.type)) continue;
+    const width = breadth(agent);
+    if (
+      !best ||
+      width < bestBreadth ||
+      (width === bestBreadth && (free > bestFree || (free === bestFree && (agent.idleSince < best.idleSince || (agent.idleSince === best.idleSince && agent.id < best.id)))))
+    ) {
+      best = agent;
+      bestFree = free;
+      bestBreadth = width;
+    }
+  }
+  return best;
+}
+
+export interface Assignment {
+  conversationId: string;
+  agentId: string;
+}
+
+/**
+ * Assign waiting chats to free agents in queue order. A chat no free agent has the skill for is skipped, not
+ * a wall: the chats behind it still go to agents who can take them. Each chat goes to at most one agent and
+ * no agent beyond their capacity (the store enforces the first across processes; this plans it).
+ */
+export function dispatch(agents: readonly AgentSlots[], ordered: readonly WaitingChat[]): Assignment[] {
+  const free: AgentSlots[] = agents.filter((a) => freeSlots(a) > 0).map((a) => ({ ...a, holding: [...a.holding] }));
+  const assignments: Assignment[] = [];
+  for (const chat of ordered) {
+    if (free.length === 0) break;
+    const agent = bestAgent(free, chat);
+    if (!agent) continue;
+    assignments.push({ conversationId: chat.id, agentId: agent.id });
+    (agent.holding as (InteractionType | null)[]).push(chat.type);
+    if (freeSlots(agent) === 0) free.splice(free.indexOf(agent), 1);
+  }
+  return assignments;
+}
+
+/** The chats of the queue that the agent may take now, in queue order (what "pick from the queue" offers). */
+export function takeable(agent: AgentSlots, ordered: readonly WaitingChat[]): WaitingChat[] {
+  return ordered.filter((chat) => freeSlotsFor(agent, chat) > 0 && hasSkill(agent, chat.type));
+}
