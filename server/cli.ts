@@ -1,6 +1,7 @@
 // `npx tandem <command>`: the command-line surface of ../shared/CONTRACT.md section 1 that is built so far.
 //   tandem triage            JSON lines on stdin → one decision per line on stdout (contract section 5)
 //   tandem train [options]   rebuild the triage model artifact from the datasets (docs/TRIAGE.md)
+//   tandem sim waittime      the queue simulator (contract section 6, docs/WAITTIME.md)
 
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -18,6 +19,9 @@ Commands:
                           write one JSON decision per line on stdout
   train [--data DIR] [--extra FILE.jsonl]... [--out FILE]
                           rebuild the triage model (default data: ../shared/data)
+  sim waittime --scenario NAME|FILE --seed N [--oracle-every K] [--oracle-runs R]
+                          run the queue simulator on a scenario, print one JSON report (docs/WAITTIME.md)
+  sim waittime --list     print the shipped scenario names, one a line
 
 Environment: TANDEM_POLICY  path of the per-type policy file (default config/policy.json)`;
 
@@ -82,6 +86,36 @@ async function trainCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+async function simCommand(args: string[]): Promise<number> {
+  const [kind, ...rest] = args;
+  if (kind !== 'waittime') {
+    process.stderr.write(kind === 'quality' ? 'tandem sim quality: not built yet (the quality-signals issue builds it)\n' : `tandem sim: unknown simulator "${kind ?? ''}"; try: tandem sim waittime --list\n`);
+    return 1;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: { scenario: { type: 'string' }, seed: { type: 'string' }, list: { type: 'boolean' }, 'oracle-every': { type: 'string' }, 'oracle-runs': { type: 'string' } },
+  });
+  const { loadScenario, shippedScenarios } = await import('./sim/scenario.ts');
+  if (values.list) {
+    process.stdout.write(`${shippedScenarios().join('\n')}\n`);
+    return 0;
+  }
+  if (!values.scenario) throw new Error('--scenario is required (a shipped name or a file path; --list shows the names)');
+  const seed = Number(values.seed ?? '1');
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`--seed must be a whole number ≥ 0, not "${values.seed}"`);
+  const whole = (name: 'oracle-every' | 'oracle-runs', fallback: number) => {
+    const v = Number(values[name] ?? fallback);
+    if (!Number.isInteger(v) || v < 0) throw new Error(`--${name} must be a whole number ≥ 0`);
+    return v;
+  };
+  const { simulate } = await import('./sim/waittime-sim.ts');
+  const { report } = await import('./sim/waittime-report.ts');
+  const run = simulate(loadScenario(values.scenario), { seed, oracleEvery: whole('oracle-every', 0), oracleRuns: whole('oracle-runs', 100) });
+  process.stdout.write(`${JSON.stringify(report(run), null, 2)}\n`);
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -90,6 +124,8 @@ export async function main(argv: string[]): Promise<number> {
         return await triageCommand();
       case 'train':
         return await trainCommand(rest);
+      case 'sim':
+        return await simCommand(rest);
       case undefined:
       case 'help':
       case '--help':
