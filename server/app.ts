@@ -24,6 +24,7 @@ import { openPostgresStore } from './store/postgres.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/store.ts';
 import { SupportDesk } from './support-desk.ts';
+import { Dispatcher } from './dispatcher.ts';
 import { loadTriage } from './triage/load.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
@@ -44,6 +45,7 @@ export interface Tandem {
   port: number;
   store: Store;
   desk: SupportDesk;
+  dispatcher: Dispatcher;
   bootstrap: Bootstrap;
   knowledgeBase: KnowledgeBase;
   /** the merchant's systems the AI acts on (the demo merchant unless TANDEM_MERCHANT_API is set) */
@@ -95,7 +97,6 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
     responder,
     triage: loadTriage({ policyFile: config.policyFile }),
     clock,
-    agentsAvailable: () => presence.available(),
   });
   desk.listen({ error: (error, context) => log.error({ err: error, context }, 'background task failed') });
 
@@ -105,6 +106,18 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
     connectedSockets: () => ({ customer: realtime.io.of('/customer').sockets.size, agent: realtime.io.of('/agent').sockets.size }),
   });
   desk.listen(metrics.listener);
+  const dispatcher = new Dispatcher({
+    store,
+    desk,
+    presence,
+    clock,
+    autoAssign: config.routing.autoAssign,
+    graceMs: config.routing.graceMs,
+    confidence: config.waitConfidence,
+    onOutcome: (type, outcome) => metrics.waitPromises.inc({ type: type ?? 'untyped', outcome }),
+    onError: (error, context) => log.error({ err: error, context }, 'routing failed'),
+  });
+  desk.listen(dispatcher.listener());
   const app = createHttpApp({
     accounts,
     store,
@@ -114,7 +127,7 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
     demoDir: resolve(REPO_ROOT, 'widget/demo'),
   });
   httpServer.on('request', app);
-  const realtime = attachRealtime({ httpServer, desk, accounts, presence, log, allowedOrigins: config.allowedOrigins });
+  const realtime = attachRealtime({ httpServer, desk, accounts, presence, dispatcher, log, allowedOrigins: config.allowedOrigins });
 
   await new Promise<void>((resolveListen, reject) => {
     httpServer.once('error', reject);
@@ -128,6 +141,7 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
     port,
     store,
     desk,
+    dispatcher,
     bootstrap,
     knowledgeBase,
     merchant,

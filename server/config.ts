@@ -24,6 +24,9 @@ const Env = z.object({
   TANDEM_LLM_FIRST_TOKEN_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   TANDEM_LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(600_000).default(45_000),
   TANDEM_KNOWLEDGE_DIR: optional,
+  TANDEM_AUTO_ASSIGN: z.enum(['on', 'off']).default('on'),
+  TANDEM_AGENT_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  TANDEM_WAIT_CONFIDENCE: z.coerce.number().min(0.5).max(0.99).default(0.9),
   TANDEM_POLICY: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -41,6 +44,10 @@ export interface Config {
   llm: { baseUrl: string | undefined; apiKey: string | undefined; model: string; firstTokenTimeoutMs: number; totalTimeoutMs: number } | undefined;
   /** undefined: the built-in demo merchant */
   merchantApi: { url: string; apiKey: string | undefined } | undefined;
+  /** routing: assign waiting chats automatically; how long an agent who disconnected keeps their chats */
+  routing: { autoAssign: boolean; graceMs: number };
+  /** the share of wait-time promises to keep (TANDEM_WAIT_CONFIDENCE) */
+  waitConfidence: number;
   /** the per-type triage policy file (TANDEM_POLICY); undefined: config/policy.json */
   policyFile: string | undefined;
   logLevel: string;
@@ -84,6 +91,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     merchantApi: e.TANDEM_MERCHANT_API ? { url: e.TANDEM_MERCHANT_API, apiKey: e.TANDEM_MERCHANT_API_KEY } : undefined,
+    routing: { autoAssign: e.TANDEM_AUTO_ASSIGN === 'on', graceMs: e.TANDEM_AGENT_GRACE_SECONDS * 1000 },
+    waitConfidence: e.TANDEM_WAIT_CONFIDENCE,
     policyFile: e.TANDEM_POLICY ? resolve(e.TANDEM_POLICY) : undefined,
     logLevel: e.LOG_LEVEL,
   };

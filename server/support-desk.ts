@@ -1,7 +1,7 @@
 // The application layer: runs the pure conversation core against the store, asks the responder, and tells
 // listeners (the Socket.IO adapter, metrics) what changed. It knows nothing of sockets or HTTP.
 import { randomUUID } from 'node:crypto';
-import type { AssignedPayload, InteractionType, Message, QueueInfo, QueueItem, TriageView } from '../shared/protocol.ts';
+import type { AssignedPayload, InteractionType, Message, QueueItem, TriageView } from '../shared/protocol.ts';
 import { isoNow, type Clock } from './core/clock.ts';
 import {
   agentSays,
@@ -13,6 +13,7 @@ import {
   evolveAll,
   noteAssistant,
   open,
+  requeue,
   rate,
   recordTriage,
   requestHandoff,
@@ -62,8 +63,6 @@ export interface SupportDeskOptions {
   clock: Clock;
   /** Judges every customer turn: who takes the conversation now, how urgently, and why. */
   triage: Triage;
-  /** How many agents can take chats right now (for honest queue messages). */
-  agentsAvailable: () => number;
   newId?: () => string;
 }
 
@@ -106,7 +105,6 @@ export class SupportDesk {
   readonly #store: Store;
   readonly #responder: Responder;
   readonly #ctx: CoreContext;
-  readonly #agentsAvailable: () => number;
   readonly #triage: Triage;
   readonly #listeners: DeskListener[] = [];
   /** AI answers still being composed, so shutdown and tests can wait for them. */
@@ -118,7 +116,6 @@ export class SupportDesk {
     this.#store = options.store;
     this.#responder = options.responder;
     this.#ctx = { clock: options.clock, newId: options.newId ?? randomUUID };
-    this.#agentsAvailable = options.agentsAvailable;
     this.#triage = options.triage;
   }
 
@@ -312,6 +309,13 @@ export class SupportDesk {
     return after;
   }
 
+  /** Put an agent's chat back at the front of the queue (they left and did not come back in time). */
+  async requeue(conversationId: string, agentId: string, reason: string): Promise<Conversation> {
+    const { before, after } = await this.#run(conversationId, (c) => requeue(c, this.#ctx, { agentId, reason }));
+    if (before.state !== after.state) this.#emit('queueChanged');
+    return after;
+  }
+
   async agentMessage(conversationId: string, agent: AgentRef, input: { clientId: string; text: string }): Promise<Message> {
     return (await this.#storeOnce(conversationId, input.clientId, (c) => agentSays(c, this.#ctx, agent, input))).message;
   }
@@ -344,7 +348,8 @@ export class SupportDesk {
     input: { by: Closer; agentId?: string; disposition?: string; label?: InteractionType },
   ): Promise<Conversation> {
     const { before, after } = await this.#run(conversationId, (c) => close(c, this.#ctx, input));
-    if (before.state === 'queued' && after.state === 'closed') this.#emit('queueChanged');
+    // Leaving the queue changes it; an agent's chat ending frees a slot that a waiting chat can take.
+    if ((before.state === 'queued' || before.state === 'agent') && after.state === 'closed') this.#emit('queueChanged');
     return after;
   }
 
@@ -364,22 +369,11 @@ export class SupportDesk {
       priority: c.priority,
       waitedSeconds: Math.max(0, Math.round((now - Date.parse(c.queuedAt ?? c.updatedAt)) / 1000)),
       promise: null,
+      dueInSeconds: null,
       preview: previews.get(c.id) ?? '',
       position: index + 1,
       ...(c.triage ? { triage: triageView(c) } : {}),
     }));
-  }
-
-  /** What a waiting customer is told: their place, and why no wait-time promise is given yet. */
-  queueInfo(position: number): QueueInfo {
-    return {
-      position,
-      promise: null,
-      reason:
-        this.#agentsAvailable() > 0
-          ? 'We cannot promise a wait time yet; a person will join as soon as one is free.'
-          : 'No one from our team is online right now. You can keep waiting, or leave your question here and we will answer as soon as someone is back.',
-    };
   }
 
   /** The place of one conversation in the queue, or null when it is not waiting. */
@@ -410,6 +404,11 @@ export class SupportDesk {
   /** Open conversations held by an agent. */
   async heldBy(agentId: string): Promise<Conversation[]> {
     return this.#store.heldBy(agentId);
+  }
+
+  /** Milliseconds since the epoch, by the desk's clock. */
+  clockNow(): number {
+    return this.#ctx.clock.now();
   }
 
   /** ISO timestamp of now, by the desk's clock. */

@@ -37,9 +37,14 @@ export interface Message {
   author?: string;
 }
 
+/** "A person will join within `seconds`", kept for `confidence` of customers (docs/WAITTIME.md). */
 export interface WaitPromise {
+  /** seconds from now, a value of the promise grid (15 s … 30 min) */
   seconds: number;
+  /** the share of such promises that are kept, e.g. 0.9 */
   confidence: number;
+  /** ISO 8601: when the promise falls due */
+  deadline?: string;
 }
 
 export interface QueueInfo {
@@ -47,6 +52,8 @@ export interface QueueInfo {
   promise: WaitPromise | null;
   /** Why there is no promise, in words a customer can read. */
   reason?: string;
+  /** Set when the promise changed for the worse (moved later, or its time passed), in words a customer can read. */
+  notice?: string;
 }
 
 export interface StatePayload {
@@ -121,6 +128,8 @@ export const LoginInput = z.object({
 export const PresenceInput = z.object({
   status: z.enum(['online', 'away', 'offline']),
   capacity: z.number().int().min(1).max(20).optional(),
+  /** the types this agent takes; null: every type */
+  skills: z.array(z.enum(INTERACTION_TYPES)).min(1).max(INTERACTION_TYPES.length).nullable().optional(),
 });
 export const AcceptInput = z.object({ conversationId });
 export const AgentMessageInput = z.object({ conversationId, clientId, text });
@@ -158,6 +167,8 @@ export interface QueueItem {
   priority: Priority;
   waitedSeconds: number;
   promise: WaitPromise | null;
+  /** seconds left until the promise falls due, when this item was sent (negative: overdue); null without one */
+  dueInSeconds: number | null;
   /** The customer's latest words, for the agent to choose by. */
   preview: string;
   position: number;
@@ -224,11 +235,11 @@ export interface AgentServerEvents {
   typing: (payload: { conversationId: string; from: 'customer'; active: boolean }) => void;
   /** A conversation this agent holds changed state (closed by the customer, rated, …). */
   conversation: (payload: { conversationId: string; state: ConversationState; csat?: { score: number; comment?: string } }) => void;
-  me: (payload: { agent: AgentIdentity; status: PresenceStatus; capacity: number }) => void;
+  me: (payload: { agent: AgentIdentity; status: PresenceStatus; capacity: number; skills: InteractionType[] | null }) => void;
 }
 
 export interface AgentClientEvents {
-  presence: (payload: z.input<typeof PresenceInput>, ack: Ack<{ status: PresenceStatus; capacity: number }>) => void;
+  presence: (payload: z.input<typeof PresenceInput>, ack: Ack<{ status: PresenceStatus; capacity: number; skills: InteractionType[] | null }>) => void;
   accept: (payload: z.input<typeof AcceptInput>, ack: Ack<{ conversationId: string }>) => void;
   message: (payload: z.input<typeof AgentMessageInput>, ack: Ack<{ message: Message }>) => void;
   typing: (payload: z.input<typeof AgentTypingInput>, ack?: Ack) => void;

@@ -37,6 +37,7 @@ export type ConversationEvent =
   | { type: 'message'; at: string; message: NewMessage }
   | { type: 'handoff_requested'; at: string; trigger: HandoffTrigger; reason: string }
   | { type: 'assigned'; at: string; agentId: string; agentName: string }
+  | { type: 'requeued'; at: string; reason: string }
   | { type: 'closed'; at: string; by: Closer; disposition?: string; label?: InteractionType }
   | { type: 'rated'; at: string; score: number; comment?: string }
   | { type: 'triaged'; at: string; messageId: string; decision: TriageRecord }
@@ -121,6 +122,9 @@ export function evolve(conversation: Conversation, event: ConversationEvent): Co
       return { ...next, state: 'queued', queuedAt: event.at, handoffReason: event.reason };
     case 'assigned':
       return { ...next, state: 'agent', agentId: event.agentId, agentName: event.agentName };
+    case 'requeued':
+      // queuedAt stays: the chat goes back ahead of everyone who came after it.
+      return { ...next, state: 'queued', agentId: null, agentName: null };
     case 'closed':
       return { ...next, state: 'closed', closedAt: event.at, closedBy: event.by, type: event.label ?? next.type };
     case 'rated':
@@ -241,6 +245,18 @@ export function assign(c: Conversation, ctx: CoreContext, agent: { id: string; n
   return [
     { type: 'assigned', at: isoNow(ctx.clock), agentId: agent.id, agentName: agent.name },
     message(ctx, { from: 'system', text: `${agent.name} has joined the conversation.` }),
+  ];
+}
+
+/**
+ * Put a conversation back in the queue because its agent left (disconnected past the grace period). It keeps
+ * its first place in the queue; the customer is told.
+ */
+export function requeue(c: Conversation, ctx: CoreContext, input: { agentId: string; reason: string }): ConversationEvent[] {
+  if (c.state !== 'agent' || c.agentId !== input.agentId) return [];
+  return [
+    { type: 'requeued', at: isoNow(ctx.clock), reason: input.reason },
+    message(ctx, { from: 'system', text: `${c.agentName ?? 'Your agent'} had to leave. You are back at the front of the queue: the next free person will continue here.` }),
   ];
 }
 

@@ -7,6 +7,8 @@ export interface TandemMetrics {
   listener: DeskListener;
   queueLength: Gauge;
   connectedSockets: Gauge<'namespace'>;
+  /** wait-time promises by interaction type and outcome (kept, broken), and handoffs given no number */
+  waitPromises: Counter<'type' | 'outcome'>;
 }
 
 export interface MetricSources {
@@ -49,6 +51,12 @@ export function createMetrics(sources: MetricSources): TandemMetrics {
       this.set(await sources.queueLength());
     },
   });
+  const waitPromises = new Counter({
+    name: 'tandem_wait_promises_total',
+    help: 'Wait-time promises by interaction type and outcome: kept, broken (coverage = kept / (kept + broken)), none (no honest number)',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [registry],
+  });
   const connectedSockets = new Gauge({
     name: 'tandem_connected_sockets',
     help: 'Open Socket.IO connections, by namespace',
@@ -70,5 +78,5 @@ export function createMetrics(sources: MetricSources): TandemMetrics {
       handoffs.inc({ trigger });
     },
   };
-  return { registry, listener, queueLength, connectedSockets };
+  return { registry, listener, queueLength, connectedSockets, waitPromises };
 }

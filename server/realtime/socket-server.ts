@@ -31,6 +31,7 @@ import type { Conversation } from '../core/conversation.ts';
 import type { DeskListener, SupportDesk } from '../support-desk.ts';
 import { acknowledger } from './acknowledge.ts';
 import type { AgentPresence } from './agent-presence.ts';
+import type { Dispatcher } from '../dispatcher.ts';
 
 interface CustomerData {
   conversationId: string;
@@ -61,6 +62,7 @@ export interface RealtimeOptions {
   desk: SupportDesk;
   accounts: AgentAccounts;
   presence: AgentPresence;
+  dispatcher: Dispatcher;
   log: Logger;
   /** Origins allowed to open customer connections besides the server's own. */
   allowedOrigins: readonly string[];
@@ -76,7 +78,7 @@ function sameOrigin(req: IncomingMessage, origin: string): boolean {
 }
 
 export function attachRealtime(options: RealtimeOptions): { io: Server; close(): Promise<void> } {
-  const { desk, accounts, presence, log } = options;
+  const { desk, accounts, presence, dispatcher, log } = options;
   const allowed = new Set(options.allowedOrigins);
   const io = new Server(options.httpServer, {
     maxHttpBufferSize: MAX_PACKET_BYTES,
@@ -94,8 +96,10 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
   async function statePayload(c: Conversation): Promise<StatePayload> {
     const payload: StatePayload = { state: c.state };
     if (c.state === 'queued') {
-      const position = await desk.position(c.id);
-      if (position !== null) payload.queue = desk.queueInfo(position);
+      const told = dispatcher.infoFor(c.id);
+      const position = told ? null : await desk.position(c.id);
+      if (told) payload.queue = told;
+      else if (position !== null) payload.queue = { position, promise: null, reason: 'Working out how long the wait will be…' };
     }
     if (c.state === 'agent' && c.agentName) payload.agent = { name: c.agentName };
     return payload;
@@ -108,11 +112,9 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
   }
 
   async function publishQueue(): Promise<void> {
-    const items = await desk.queue();
+    const { items, info } = await dispatcher.refresh();
     agents.to('agents').emit('queue', { items });
-    for (const item of items) {
-      customers.to(room(item.conversationId)).emit('state', { state: 'queued', queue: desk.queueInfo(item.position) });
-    }
+    for (const [conversationId, queue] of info) customers.to(room(conversationId)).emit('state', { state: 'queued', queue });
   }
   let queueDirty = false;
   function queueChanged(): void {
@@ -170,6 +172,11 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
           agents.in(agentRoom(after.agentId)).socketsJoin(room(after.id));
           agents.to(agentRoom(after.agentId)).emit('assigned', await desk.assignment(after.id));
         }
+        if (before.state === 'agent' && after.state === 'queued') {
+          // Put back in the queue (the agent left): the agent's consoles let go of it.
+          agents.to(room(after.id)).emit('conversation', { conversationId: after.id, state: after.state });
+          agents.in(room(after.id)).socketsLeave(room(after.id));
+        }
         if (after.state === 'closed') {
           const update: Parameters<AgentServerEvents['conversation']>[0] = { conversationId: after.id, state: after.state };
           if (after.rating) update.csat = after.rating;
@@ -189,6 +196,7 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
     },
   };
   desk.listen(listener);
+  dispatcher.onDeadline(queueChanged);
 
   // ---- /customer ----
   customers.use((socket, next) => {
@@ -224,6 +232,8 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
       const messages = await desk.messages(conversationId, socket.data.after);
       socket.emit('session', { token, conversationId, state: conversation.state, messages, rated: conversation.rating !== null });
       socket.emit('state', await statePayload(conversation));
+      // A waiting customer who reconnects hears their place and promise afresh.
+      if (conversation.state === 'queued') queueChanged();
     })().catch((error: unknown) => log.error({ err: error, conversationId }, 'session failed'));
 
     socket.on('message', ack('message', CustomerMessageInput, async (input) => ({ message: (await desk.customerMessage(conversationId, input)).message })));
@@ -268,9 +278,10 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
   agents.on('connection', (socket: Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentData>) => {
     const { agent } = socket.data;
     const ack = acknowledger(log.child({ agentId: agent.id }));
-    const entry = presence.connect(agent.id, socket.id);
+    const entry = presence.connect(agent, socket.id, desk.clockNow());
+    dispatcher.agentBack(agent.id);
     void socket.join(['agents', agentRoom(agent.id)]);
-    socket.emit('me', { agent, status: entry.status, capacity: entry.capacity });
+    socket.emit('me', { agent, status: entry.status, capacity: entry.capacity, skills: entry.skills });
     void (async () => {
       socket.emit('queue', { items: await desk.queue() });
       for (const held of await desk.heldBy(agent.id)) {
@@ -280,14 +291,17 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
     })().catch((error: unknown) => log.error({ err: error, agentId: agent.id }, 'agent catch-up failed'));
     queueChanged(); // customers' queue texts depend on whether anyone is online
 
-    socket.on('presence', ack('presence', PresenceInput, ({ status, capacity }) => {
-      const updated = presence.set(agent.id, status, capacity)!;
-      agents.to(agentRoom(agent.id)).emit('me', { agent, status: updated.status, capacity: updated.capacity });
+    socket.on('presence', ack('presence', PresenceInput, ({ status, capacity, skills }) => {
+      const options: { capacity?: number; skills?: typeof skills } = {};
+      if (capacity !== undefined) options.capacity = capacity;
+      if (skills !== undefined) options.skills = skills;
+      const updated = presence.set(agent.id, status, options as Parameters<AgentPresence['set']>[2], desk.clockNow())!;
+      agents.to(agentRoom(agent.id)).emit('me', { agent, status: updated.status, capacity: updated.capacity, skills: updated.skills });
       queueChanged();
-      return { status: updated.status, capacity: updated.capacity };
+      return { status: updated.status, capacity: updated.capacity, skills: updated.skills };
     }));
     socket.on('accept', ack('accept', AcceptInput, async ({ conversationId }) => {
-      await desk.accept(conversationId, agent);
+      await dispatcher.accept(conversationId, agent);
       return { conversationId };
     }));
     socket.on('message', ack('message', AgentMessageInput, async ({ conversationId, clientId, text }) => ({
@@ -306,13 +320,17 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
       return {};
     }));
     socket.on('disconnect', () => {
-      if (presence.disconnect(agent.id, socket.id)) queueChanged();
+      if (presence.disconnect(agent.id, socket.id, desk.clockNow())) {
+        dispatcher.agentLeft(agent.id);
+        queueChanged();
+      }
     });
   });
 
   return {
     io,
     async close() {
+      dispatcher.close();
       await chain;
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

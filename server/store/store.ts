@@ -288,6 +288,12 @@ export class Store {
     return rows.map(toConversation);
   }
 
+  /** Every conversation an agent holds now (routing counts them against the agents' capacity). */
+  async assigned(): Promise<Conversation[]> {
+    const rows = await this.db.selectFrom('conversations').selectAll().where('state', '=', 'agent').execute();
+    return rows.map(toConversation);
+  }
+
   /** The latest customer message of each given conversation, for queue previews. */
   async latestCustomerText(conversationIds: readonly string[]): Promise<Map<string, string>> {
     if (conversationIds.length === 0) return new Map();

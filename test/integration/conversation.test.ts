@@ -110,9 +110,14 @@ describe.each(engines)('a conversation on %s storage', (engine) => {
     const queued = nextEvent<StatePayload>(customer, 'state', (s) => s.state === 'queued' && s.queue !== undefined);
     const agentQueue = nextEvent<{ items: QueueItem[] }>(agent, 'queue', (q) => q.items.some((i) => i.conversationId === conversationId));
     expect(await send(customer, 'handoff', { reason: 'customer_button' })).toEqual({ ok: true });
-    expect((await queued).queue).toMatchObject({ position: 1, promise: null });
+    // An agent with free slots who picks by hand: the promise allows for the time they take to pick.
+    const promised = (await queued).queue!;
+    expect(promised).toMatchObject({ position: 1, promise: { confidence: 0.9 } });
+    expect(promised.promise!.seconds).toBeGreaterThanOrEqual(15);
+    expect(Date.parse(promised.promise!.deadline!)).toBeGreaterThan(Date.now());
     const item = (await agentQueue).items.find((i) => i.conversationId === conversationId)!;
     expect(item).toMatchObject({ priority: 'normal', preview: 'How do I return an item?', position: 1 });
+    expect(item.promise?.seconds).toBe(promised.promise!.seconds);
 
     // The agent accepts and gets the whole transcript, the AI part included.
     const assigned = nextEvent<AssignedPayload>(agent, 'assigned', (a) => a.conversationId === conversationId);

@@ -42,6 +42,8 @@ export async function startTestTandem(
     TANDEM_ADMIN_EMAIL: ADMIN.email,
     TANDEM_ADMIN_PASSWORD: ADMIN.password,
     TANDEM_ALLOWED_ORIGINS: ALLOWED_ORIGIN,
+    // Most stories have an agent pick from the queue; routing's own tests turn automatic assignment on.
+    TANDEM_AUTO_ASSIGN: 'off',
     ...env,
   });
   const tandem = await startTandem({ config, log: pino({ level: 'silent' }), ...(engine === 'postgres' ? { pgSchema: schema } : {}) });

@@ -1,0 +1,229 @@
+// The live side of routing and wait-time promises: reads the queue and the assignments from the store and the
+// agents from presence, asks the pure core (server/core/routing.ts, server/core/waittime/) who takes what and
+// what each waiting customer is promised, and feeds the promise model what happens (handoffs, assignments,
+// customers leaving, chats ending). The simulator drives the same core on a simulated clock.
+import type { InteractionType, QueueInfo, QueueItem } from '../shared/protocol.ts';
+import type { Clock } from './core/clock.ts';
+import { DomainError, type Conversation } from './core/conversation.ts';
+import { dispatch, orderWaiting, type AgentSlots, type WaitingChat } from './core/routing.ts';
+import { promiseWords } from '../shared/promise-words.ts';
+import type { NoPromiseReason } from './core/waittime/queue-model.ts';
+import { WaitPromises, type CurrentPromise, type IssuedPromise, type Outcome } from './core/waittime/wait-promises.ts';
+import type { AgentPresence } from './realtime/agent-presence.ts';
+import type { Store } from './store/store.ts';
+import type { AgentRef, DeskListener, SupportDesk } from './support-desk.ts';
+
+export interface DispatcherOptions {
+  store: Store;
+  desk: SupportDesk;
+  presence: AgentPresence;
+  clock: Clock;
+  /** assign waiting chats to the best free agent by themselves (agents may still pick from the queue) */
+  autoAssign: boolean;
+  /** the share of promises to keep, e.g. 0.9 */
+  confidence: number;
+  /** how long an agent's chats wait for them to reconnect before going back to the queue, ms */
+  graceMs: number;
+  onOutcome?: (type: InteractionType | null, outcome: Outcome | 'none') => void;
+  onError?: (error: unknown, context: string) => void;
+}
+
+/** What the queue looks like now: the agents' list and each waiting customer's words. */
+export interface QueueView {
+  items: QueueItem[];
+  info: Map<string, QueueInfo>;
+}
+
+const NO_NUMBER: Record<NoPromiseReason, string> = {
+  no_agents:
+    'No one from our team is online right now, so we will not guess a time. You can keep waiting here, or leave your question in this chat and come back to it later: the answer will be here.',
+  overloaded:
+    'We are unusually busy right now and cannot promise a time we would keep. You can keep waiting here without a number, or leave your question in this chat and come back to it later: the answer will be here.',
+  too_long:
+    'The wait is longer than 30 minutes right now, so we will not promise a time. You can keep waiting here, or leave your question in this chat and come back to it later: the answer will be here.',
+};
+
+export function waitingChat(c: Conversation): WaitingChat {
+  return { id: c.id, type: c.type, priority: c.priority, queuedAt: Date.parse(c.queuedAt ?? c.updatedAt) };
+}
+
+export class Dispatcher {
+  readonly promises: WaitPromises;
+  readonly #o: DispatcherOptions;
+  /** when each held chat was assigned (ms), to learn holding times when it ends */
+  readonly #assignedAt = new Map<string, number>();
+  /** what each waiting customer was last told, so a change is announced once */
+  readonly #told = new Map<string, QueueInfo>();
+  readonly #graceTimers = new Map<string, NodeJS.Timeout>();
+  #deadlineTimer: NodeJS.Timeout | null = null;
+  #onDeadline: (() => void) | null = null;
+
+  constructor(options: DispatcherOptions) {
+    this.#o = options;
+    this.promises = new WaitPromises({
+      confidence: options.confidence,
+      onOutcome: (promise: IssuedPromise, outcome) => {
+        if (promise.first && outcome !== 'censored') options.onOutcome?.(promise.type, outcome);
+      },
+    });
+  }
+
+  /** The desk listener that feeds the promise model what happens to conversations. */
+  listener(): DeskListener {
+    return {
+      changed: (before, after) => {
+        const now = this.#o.clock.now();
+        if (after.state === 'queued' && before.state === 'ai') this.promises.arrived(now, waitingChat(after));
+        if (before.state === 'queued' && after.state === 'agent') {
+          this.promises.served(now, waitingChat(before), after.agentId ? (this.#o.presence.get(after.agentId)?.skills ?? null) : null);
+          this.#assignedAt.set(after.id, now);
+        }
+        if (before.state === 'queued' && after.state === 'closed') this.promises.abandoned(now, waitingChat(before));
+        if (before.state === 'agent' && after.state !== 'agent') {
+          const since = this.#assignedAt.get(after.id);
+          if (since !== undefined) this.promises.released(after.type, now - since);
+          this.#assignedAt.delete(after.id);
+        }
+        if (after.state !== 'queued') this.#told.delete(after.id);
+      },
+    };
+  }
+
+  /** Call `fn` when a standing promise falls due, so the customer and the console hear of it in time. */
+  onDeadline(fn: () => void): void {
+    this.#onDeadline = fn;
+  }
+
+  /** Routing's view of the agents: presence plus what each holds now. */
+  async #agents(): Promise<AgentSlots[]> {
+    const held = new Map<string, (InteractionType | null)[]>();
+    for (const c of await this.#o.store.assigned()) if (c.agentId) held.set(c.agentId, [...(held.get(c.agentId) ?? []), c.type]);
+    return this.#o.presence.entries().map(([id, entry]) => ({
+      id,
+      // An agent inside the grace period after disconnecting keeps their chats but takes no new ones.
+      status: entry.status === 'online' && entry.sockets.size === 0 ? 'away' : entry.status,
+      capacity: entry.capacity,
+      skills: entry.skills,
+      holding: held.get(id) ?? [],
+      idleSince: entry.idleSince,
+    }));
+  }
+
+  /**
+   * Assign what can be assigned (when automatic), then tell every waiting customer their place and promise and
+   * give agents the queue with each chat's promise. A race lost to an agent's own click is harmless.
+   */
+  async refresh(): Promise<QueueView> {
+    let conversations = await this.#o.store.queued();
+    let agents = await this.#agents();
+    if (this.#o.autoAssign) {
+      const plan = dispatch(agents, orderWaiting(conversations.map(waitingChat)));
+      for (const { conversationId, agentId } of plan) {
+        const entry = this.#o.presence.get(agentId);
+        if (!entry) continue;
+        try {
+          await this.#o.desk.accept(conversationId, { id: agentId, name: entry.name });
+        } catch (error) {
+          if (!(error instanceof DomainError)) this.#o.onError?.(error, 'auto-assign');
+        }
+      }
+      if (plan.length) {
+        conversations = await this.#o.store.queued();
+        agents = await this.#agents();
+      }
+    }
+    const byId = new Map(conversations.map((c) => [c.id, c]));
+    const ordered = orderWaiting(conversations.map(waitingChat));
+    const items = await this.#o.desk.queue();
+    const now = this.#o.clock.now();
+    const info = new Map<string, QueueInfo>();
+    ordered.forEach((chat, index) => {
+      if (!byId.has(chat.id)) return;
+      const shown = this.promises.current(now, chat, index, agents);
+      const before = this.#told.get(chat.id);
+      if (shown.kind === 'none' && (!before || before.promise)) this.#o.onOutcome?.(chat.type, 'none');
+      info.set(chat.id, this.#words(chat.id, index + 1, shown));
+    });
+    for (const item of items) {
+      const told = info.get(item.conversationId);
+      const standing = this.promises.promiseOf(item.conversationId);
+      item.promise = told?.promise ?? null;
+      item.dueInSeconds = told?.promise && standing ? Math.round((standing.deadline - now) / 1000) : null;
+    }
+    this.#armDeadline();
+    return { items, info };
+  }
+
+  /** What a waiting customer is told, in words; a notice only the first time a promise got worse. */
+  #words(conversationId: string, position: number, shown: CurrentPromise): QueueInfo {
+    const before = this.#told.get(conversationId);
+    const info: QueueInfo = { position, promise: null };
+    if (shown.kind === 'promise') {
+      info.promise = { seconds: shown.seconds, confidence: shown.confidence, deadline: new Date(shown.deadline).toISOString() };
+      if (shown.change === 'revised') info.notice = `Sorry, it is busier than we expected: a person will now join within ${promiseWords(shown.seconds)}.`;
+      if (shown.change === 'late') info.notice = `Sorry, this is taking longer than we said. Our new estimate: a person will join within ${promiseWords(shown.seconds)}.`;
+    } else {
+      info.reason = NO_NUMBER[shown.reason];
+      if (before?.promise) info.notice = 'Sorry, we can no longer promise the time we gave you.';
+    }
+    // A notice is said once; later refreshes carry it on until the promise changes again.
+    if (!info.notice && before?.notice && before.promise?.deadline === info.promise?.deadline) info.notice = before.notice;
+    this.#told.set(conversationId, info);
+    return info;
+  }
+
+  #armDeadline(): void {
+    if (this.#deadlineTimer) clearTimeout(this.#deadlineTimer);
+    this.#deadlineTimer = null;
+    const next = this.promises.nextDeadline();
+    if (next === undefined || !this.#onDeadline) return;
+    const fire = this.#onDeadline;
+    this.#deadlineTimer = setTimeout(() => fire(), Math.max(0, next - this.#o.clock.now()) + 50);
+    this.#deadlineTimer.unref();
+  }
+
+  /** What a waiting customer was last told (for a reconnecting widget). */
+  infoFor(conversationId: string): QueueInfo | undefined {
+    return this.#told.get(conversationId);
+  }
+
+  /** An agent picks a chat from the queue by hand: refused when they are already at capacity. */
+  async accept(conversationId: string, agent: AgentRef): Promise<Conversation> {
+    const entry = this.#o.presence.get(agent.id);
+    const held = await this.#o.store.heldBy(agent.id);
+    if (entry && held.length >= entry.capacity && !held.some((c) => c.id === conversationId)) {
+      throw new DomainError('invalid_state', `You already have ${held.length} chats, your capacity. Close one, or raise your capacity, to take another.`);
+    }
+    return this.#o.desk.accept(conversationId, agent);
+  }
+
+  /** The agent's last console disconnected: after the grace period their chats go back to the front of the queue. */
+  agentLeft(agentId: string): void {
+    this.agentBack(agentId);
+    const timer = setTimeout(() => {
+      this.#graceTimers.delete(agentId);
+      const entry = this.#o.presence.get(agentId);
+      if (entry && entry.sockets.size > 0) return;
+      void this.#requeueHeld(agentId).catch((error: unknown) => this.#o.onError?.(error, 'requeue after grace'));
+    }, this.#o.graceMs);
+    timer.unref();
+    this.#graceTimers.set(agentId, timer);
+  }
+
+  /** The agent reconnected within the grace period: they keep their chats. */
+  agentBack(agentId: string): void {
+    const timer = this.#graceTimers.get(agentId);
+    if (timer) clearTimeout(timer);
+    this.#graceTimers.delete(agentId);
+  }
+
+  async #requeueHeld(agentId: string): Promise<void> {
+    for (const held of await this.#o.store.heldBy(agentId)) await this.#o.desk.requeue(held.id, agentId, 'the agent disconnected and did not come back');
+  }
+
+  close(): void {
+    if (this.#deadlineTimer) clearTimeout(this.#deadlineTimer);
+    for (const timer of this.#graceTimers.values()) clearTimeout(timer);
+    this.#graceTimers.clear();
+  }
+}
