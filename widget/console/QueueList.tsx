@@ -1,18 +1,74 @@
-// The waiting conversations in the order the server serves them, each with triage's signals and "Accept".
+// The waiting conversations in the order the server serves them, each with triage's signals, the wait promise
+// the customer was given with its countdown, and "Accept".
+import { useEffect } from 'preact/hooks';
 import type { QueueItem } from '../../shared/protocol.ts';
-import { accepting, formatDuration, queue, queueError, waitedSeconds } from './console-state.ts';
+import { promiseShortWords } from '../../shared/promise-words.ts';
+import { accepting, formatDuration, now, queue, queueError, queueReceivedAt, waitedSeconds } from './console-state.ts';
 import { accept } from './agent-session.ts';
 import { MoodSignals, TriageHeadline } from './TriageSignals.tsx';
 
+/** A promise is at risk once less than this share of it is left… */
+const AT_RISK_SHARE = 0.25;
+/** …or less than this many seconds, whichever comes first. */
+const AT_RISK_SECONDS = 30;
+
+type Standing = 'on-time' | 'at-risk' | 'overdue';
+
+/**
+ * Seconds left on the item's promise by now, counted on the agent's own clock from when the item arrived (the
+ * server's `dueInSeconds`), never from `deadline`: the agent's wall clock may disagree with the server's.
+ */
+function secondsLeft(item: QueueItem): number | null {
+  // An older server sends no dueInSeconds at all.
+  if (typeof item.dueInSeconds !== 'number') return null;
+  return item.dueInSeconds - Math.max(0, (now.value - queueReceivedAt.value) / 1000);
+}
+
+function standingOf(promised: number, left: number): Standing {
+  if (left <= 0) return 'overdue';
+  return left < Math.max(AT_RISK_SHARE * promised, AT_RISK_SECONDS) ? 'at-risk' : 'on-time';
+}
+
+/** "1:10", "0:05", "12:00". */
+function clock(seconds: number): string {
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** "promised 2 min", then "1:10 left", "at risk 0:20 left" or "overdue 0:12": words, not colour alone. */
+function PromiseClock({ item, left, standing }: { item: QueueItem; left: number | null; standing: Standing | null }) {
+  if (!item.promise) return <span class="promise promise--none">no promise given</span>;
+  return (
+    <span class="promise">
+      <span>promised {promiseShortWords(item.promise.seconds)}</span>
+      {left !== null && ' '}
+      {left !== null && standing === 'overdue' && (
+        <span class="promise__clock" data-standing={standing}>
+          overdue {clock(Math.floor(-left))}
+        </span>
+      )}
+      {left !== null && standing && standing !== 'overdue' && (
+        <span class="promise__clock" data-standing={standing}>
+          {standing === 'at-risk' && <span class="promise__risk">at risk</span>}
+          {standing === 'at-risk' && ' '}
+          {clock(Math.ceil(left))} left
+        </span>
+      )}
+    </span>
+  );
+}
+
 function QueueEntry({ item }: { item: QueueItem }) {
   const busy = accepting.value.includes(item.conversationId);
+  const left = item.promise ? secondsLeft(item) : null;
+  const standing = item.promise && left !== null ? standingOf(item.promise.seconds, left) : null;
+  const risky = standing === 'at-risk' || standing === 'overdue';
   return (
-    <li class="queue__item" data-priority={item.priority}>
+    <li class={risky ? `queue__item queue__item--${standing}` : 'queue__item'} data-priority={item.priority}>
       <TriageHeadline type={item.type} priority={item.priority} triage={item.triage} />
       <p class="queue__preview">{item.preview ? `“${item.preview}”` : 'No message yet'}</p>
       <p class="queue__meta">
         <span>waiting {formatDuration(waitedSeconds(item))}</span>
-        {item.promise && <span>promised {formatDuration(item.promise.seconds)}</span>}
+        <PromiseClock item={item} left={left} standing={standing} />
       </p>
       <MoodSignals triage={item.triage} />
       <button type="button" class="primary" disabled={busy} onClick={() => accept(item.conversationId)}>
@@ -24,6 +80,13 @@ function QueueEntry({ item }: { item: QueueItem }) {
 
 export function QueueList() {
   const items = queue.value;
+  const counting = items.some((item) => item.promise && typeof item.dueInSeconds === 'number');
+  // Countdowns move by the second while there are any; otherwise the console's slower tick is enough.
+  useEffect(() => {
+    if (!counting) return;
+    const timer = setInterval(() => (now.value = Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [counting]);
   return (
     <aside class="queue" aria-labelledby="queue-title">
       <h2 id="queue-title" class="queue__title">

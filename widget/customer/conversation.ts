@@ -2,6 +2,7 @@
 // only connection.ts writes them (from server events and the customer's actions).
 import { signal } from '@preact/signals';
 import type { ConversationState, Message, QueueInfo } from '../../shared/protocol.ts';
+import { promiseSentence } from '../../shared/promise-words.ts';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline';
 
@@ -61,33 +62,30 @@ export function lastSeq(): number | undefined {
   return list.length ? list[list.length - 1]!.seq : undefined;
 }
 
-/** What the live region says about where the conversation stands. */
-export function describeStatus(): string {
+/** What the live region says: an apology for a promise that got worse (or null), then where the conversation stands. */
+export function describeStatus(): { notice: string | null; text: string } {
   const link = connection.value;
-  if (link === 'idle') return '';
-  if (link === 'connecting') return 'Connecting…';
-  if (link === 'offline') return 'Reconnecting…';
+  if (link === 'idle') return { notice: null, text: '' };
+  if (link === 'connecting') return { notice: null, text: 'Connecting…' };
+  if (link === 'offline') return { notice: null, text: 'Reconnecting…' };
   switch (state.value) {
     case 'ai':
-      return 'Connected. Our assistant answers at once.';
+      return { notice: null, text: 'Connected. Our assistant answers at once.' };
     case 'queued':
-      return describeQueue(queue.value);
+      return { notice: queue.value?.notice || null, text: describeQueue(queue.value) };
     case 'agent':
-      return `${agentName.value ?? 'A person'} has joined the conversation.`;
+      return { notice: null, text: `${agentName.value ?? 'A person'} has joined the conversation.` };
     case 'closed':
-      return 'This conversation has ended.';
+      return { notice: null, text: 'This conversation has ended.' };
     default:
-      return 'Connecting…';
+      return { notice: null, text: 'Connecting…' };
   }
 }
 
-/** The queue position and the wait promise, or why there is none, in the customer's words. */
+/** The queue position and the wait promise with how often we keep it, or why there is none, in the customer's words. */
 export function describeQueue(info: QueueInfo | null): string {
   if (!info) return 'You are in the queue for a person.';
   const place = `You are number ${info.position} in the queue for a person.`;
-  if (info.promise) {
-    const minutes = Math.max(1, Math.ceil(info.promise.seconds / 60));
-    return `${place} A person will join within ${minutes} minute${minutes === 1 ? '' : 's'}.`;
-  }
-  return `${place} ${info.reason || 'We cannot promise a wait time right now.'}`;
+  if (info.promise) return `${place} ${promiseSentence(info.promise)}`;
+  return `${place} ${info.reason || 'We cannot promise a wait time right now; a person will join as soon as one is free.'}`;
 }
