@@ -256,7 +256,7 @@ export function requeue(c: Conversation, ctx: CoreContext, input: { agentId: str
   if (c.state !== 'agent' || c.agentId !== input.agentId) return [];
   return [
     { type: 'requeued', at: isoNow(ctx.clock), reason: input.reason },
-    message(ctx, { from: 'system', text: `${c.agentName ?? 'Your agent'} had to leave. You are back at the front of the queue: the next free person will continue here.` }),
+    message(ctx, { from: 'system', text: `${c.agentName ?? 'Your agent'} had to leave. You keep your place in the queue, ahead of everyone who came after you: the next free person will continue here.` }),
   ];
 }
 

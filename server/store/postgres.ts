@@ -40,5 +40,5 @@ export async function openPostgresStore(databaseUrl: string, options: { schema?:
     throw new Error(`Cannot reach PostgreSQL at ${location}: ${(error as Error).message}`, { cause: error });
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return new Store(db, 'postgres', location);
+  return new Store(db, 'postgres', location, schema);
 }

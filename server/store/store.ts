@@ -160,16 +160,25 @@ export class Store {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
   readonly location: string;
+  /** the PostgreSQL schema the store lives in, when not the default */
+  readonly #schema: string | undefined;
 
-  constructor(db: Kysely<Database>, dialect: Dialect, location: string) {
+  constructor(db: Kysely<Database>, dialect: Dialect, location: string, schema?: string) {
     this.db = db;
     this.dialect = dialect;
     this.location = location;
+    this.#schema = schema;
   }
 
   /** Bring the schema up to date; fails loudly with the migration's own error. */
   async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) });
+    // The migration bookkeeping lives in the store's own schema: without it, Kysely takes another schema's
+    // tables for this one's and the migration fails.
+    const migrator = new Migrator({
+      db: this.db,
+      provider: migrationProvider(this.dialect),
+      ...(this.#schema ? { migrationTableSchema: this.#schema } : {}),
+    });
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
     if (error || failed) {
