@@ -5,7 +5,7 @@
 import type { InteractionType, QueueInfo, QueueItem } from '../shared/protocol.ts';
 import type { Clock } from './core/clock.ts';
 import { DomainError, type Conversation } from './core/conversation.ts';
-import { dispatch, orderWaiting, type AgentSlots, type WaitingChat } from './core/routing.ts';
+import { dispatch, orderWaiting, waitingChat, type AgentSlots } from './core/routing.ts';
 import { promiseWords } from '../shared/promise-words.ts';
 import type { NoPromiseReason } from './core/waittime/queue-model.ts';
 import { WaitPromises, type CurrentPromise, type IssuedPromise, type Outcome } from './core/waittime/wait-promises.ts';
@@ -42,10 +42,6 @@ const NO_NUMBER: Record<NoPromiseReason, string> = {
   too_long:
     'The wait is longer than 30 minutes right now, so we will not promise a time. You can keep waiting here, or leave your question in this chat and come back to it later: the answer will be here.',
 };
-
-export function waitingChat(c: Conversation): WaitingChat {
-  return { id: c.id, type: c.type, priority: c.priority, queuedAt: Date.parse(c.queuedAt ?? c.updatedAt) };
-}
 
 export class Dispatcher {
   readonly promises: WaitPromises;
@@ -134,7 +130,7 @@ export class Dispatcher {
     }
     const byId = new Map(conversations.map((c) => [c.id, c]));
     const ordered = orderWaiting(conversations.map(waitingChat));
-    const items = await this.#o.desk.queue();
+    const items = await this.#o.desk.queue(conversations);
     const now = this.#o.clock.now();
     const info = new Map<string, QueueInfo>();
     ordered.forEach((chat, index) => {

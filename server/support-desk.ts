@@ -358,9 +358,9 @@ export class SupportDesk {
     return after;
   }
 
-  /** The queue as agents see it, first to be served first. */
-  async queue(): Promise<QueueItem[]> {
-    const ordered = queueOrder(await this.#store.queued());
+  /** The queue as agents see it, first to be served first; `queued` when the caller has just read it. */
+  async queue(queued?: readonly Conversation[]): Promise<QueueItem[]> {
+    const ordered = queueOrder(queued ?? (await this.#store.queued()));
     const previews = await this.#store.latestCustomerText(ordered.map((c) => c.id));
     const now = this.#ctx.clock.now();
     return ordered.map((c, index) => ({

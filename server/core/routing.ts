@@ -1,20 +1,11 @@
 // Routing: who waits ahead of whom, and which agent takes which chat. Pure functions over plain snapshots of
 // the queue and the agents, so the live server (which reads them from the store and presence) and the
 // simulator (which keeps them in memory) run the very same decisions.
-import type { InteractionType, Priority, PresenceStatus } from '../../shared/protocol.ts';
-import { PRIORITY_RANK } from './queue.ts';
+import type { InteractionType, PresenceStatus } from '../../shared/protocol.ts';
+import type { WaitingChat } from './queue.ts';
 
-/** A chat waiting for a person. */
-export interface WaitingChat {
-  id: string;
-  /** null until triage has judged a turn (a customer who pressed the button first) */
-  type: InteractionType | null;
-  priority: Priority;
-  /** ms since the epoch: when it entered the queue (the first time, for a chat put back) */
-  queuedAt: number;
-  /** put back after its agent left: it goes to the front of its priority */
-  front?: boolean;
-}
+// The queue's order lives with the queue; routing re-exports it for its callers.
+export { compareWaiting, orderWaiting, waitingChat, type WaitingChat } from './queue.ts';
 
 /** An agent as routing sees them. */
 export interface AgentSlots {
@@ -31,21 +22,6 @@ export interface AgentSlots {
   idleSince: number;
   /** slots kept free for urgent chats (trunk reservation: a fraud-trained agent keeps room for fraud) */
   reserve?: number;
-}
-
-/** The order of the queue: priority first (urgent, high, normal), put-back chats first within it, then first come. */
-export function compareWaiting(a: WaitingChat, b: WaitingChat): number {
-  return (
-    PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
-    Number(b.front ?? false) - Number(a.front ?? false) ||
-    a.queuedAt - b.queuedAt ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  );
-}
-
-/** Waiting chats, first to be served first. */
-export function orderWaiting<T extends WaitingChat>(waiting: readonly T[]): T[] {
-  return [...waiting].sort(compareWaiting);
 }
 
 /** Whether the agent has the skill for a type; a chat not yet typed goes to anyone. */
