@@ -493,14 +493,14 @@ class Engine {
       const customer = this.waiting[index]!;
       const before = this.promises.promiseOf(customer.chat.id);
       const shown: CurrentPromise = this.promises.current(this.now, customer.chat, index, this.slots);
-      const told = customer.told?.tandem;
-      if (told && told.seconds === null && shown.kind === 'promise' && before?.numberless) {
+      const after = this.promises.promiseOf(customer.chat.id);
+      if (customer.told?.tandem.seconds === null && shown.kind === 'promise' && before?.numberless) {
         // The first number this customer saw came later: it is their promise.
-        customer.told!.tandem = { seconds: shown.seconds, issuedAt: this.now, point: this.promises.promiseOf(customer.chat.id)?.point ?? null };
+        customer.told.tandem = { seconds: shown.seconds, issuedAt: this.now, point: after?.point ?? null };
       }
-      if (shown.kind === 'promise' && shown.change) this.heap.push(shown.deadline + 1, RANK.deadline, { k: 'deadline' });
+      // A new number (first, revised or late) falls due at its own deadline.
+      if (after && after !== before && !after.numberless) this.heap.push(after.deadline + 1, RANK.deadline, { k: 'deadline' });
       if (shown.change === 'revised' && before?.first && customer.revisedAt === undefined) customer.revisedAt = this.now;
-      if (!before && shown.kind === 'promise') this.heap.push(shown.deadline + 1, RANK.deadline, { k: 'deadline' });
     }
   }
 
