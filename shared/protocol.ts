@@ -2,6 +2,7 @@
 // maps and the zod schemas of every inbound payload. One edit here is a type error everywhere it matters.
 // ../shared/CONTRACT.md sections 3 and 4 are the public form of this file; extend, never rename.
 import { z } from 'zod';
+import type { QualityAlarmView } from './quality.ts';
 
 /** Longest message text accepted from a customer or an agent, in characters. */
 export const MESSAGE_MAX_LENGTH = 2000;
@@ -108,6 +109,8 @@ export const CustomerAuth = z.object({
   token: z.string().min(1).max(200).optional(),
   /** seq of the last message the client already has. */
   after: z.number().int().nonnegative().optional(),
+  /** a random id the widget keeps per browser, so a customer who comes back is recognised (recontact) */
+  visitor: z.string().min(8).max(100).optional(),
 });
 
 export const CustomerMessageInput = z.object({ clientId, text });
@@ -236,6 +239,8 @@ export interface AgentServerEvents {
   /** A conversation this agent holds changed state (closed by the customer, rated, …). */
   conversation: (payload: { conversationId: string; state: ConversationState; csat?: { score: number; comment?: string } }) => void;
   me: (payload: { agent: AgentIdentity; status: PresenceStatus; capacity: number; skills: InteractionType[] | null }) => void;
+  /** A quality alarm fired, or one changed (acknowledged): docs/QUALITY.md. */
+  alarm: (alarm: QualityAlarmView) => void;
 }
 
 export interface AgentClientEvents {

@@ -22,13 +22,15 @@ export interface NewMessage {
   author?: string;
 }
 
-export type HandoffTrigger = 'customer_button' | 'customer_request' | 'ai_unsure' | 'policy';
+/** `control`: the conversation fell in the control group, a random share of the AI's chats served by people. */
+export type HandoffTrigger = 'customer_button' | 'customer_request' | 'ai_unsure' | 'policy' | 'control';
 
 const TRIGGER_REASON: Record<HandoffTrigger, string> = {
   customer_button: 'The customer pressed "Talk to a person".',
   customer_request: 'The customer asked for a person.',
   ai_unsure: 'The assistant could not answer confidently.',
   policy: 'The escalation policy sent it to a person.',
+  control: 'Control group: a person serves a small random share of the chats the AI would keep, to measure both fairly.',
 };
 export type Closer = 'customer' | 'agent' | 'system';
 

@@ -93,6 +93,53 @@ const assistantMemory: Migration = {
   },
 };
 
+// 0004: quality signals (docs/QUALITY.md): who the customer is (for recontact), one outcome per ended
+// conversation, alarms, labeled examples for training, and per-type AI modes changed at run time.
+const quality: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('conversations').addColumn('visitor_hash', 'text').execute();
+    await db.schema
+      .createTable('interaction_outcomes')
+      .addColumn('conversation_id', 'text', (col) => col.primaryKey().references('conversations.id'))
+      .addColumn('type', 'text')
+      .addColumn('resolver', 'text', (col) => col.notNull())
+      .addColumn('closed_at', 'text', (col) => col.notNull())
+      .addColumn('customer_key', 'text')
+      .addColumn('recontact', 'integer')
+      .addColumn('csat_score', 'integer')
+      .addColumn('data', 'text', (col) => col.notNull())
+      .execute();
+    await db.schema.createIndex('interaction_outcomes_closed').on('interaction_outcomes').columns(['closed_at']).execute();
+    await db.schema.createIndex('interaction_outcomes_customer').on('interaction_outcomes').columns(['customer_key', 'type', 'closed_at']).execute();
+    await db.schema
+      .createTable('quality_alarms')
+      .addColumn('id', 'text', (col) => col.primaryKey())
+      .addColumn('type', 'text', (col) => col.notNull())
+      .addColumn('metric', 'text', (col) => col.notNull())
+      .addColumn('at', 'text', (col) => col.notNull())
+      .addColumn('acknowledged_at', 'text')
+      .addColumn('data', 'text', (col) => col.notNull())
+      .execute();
+    await db.schema
+      .createTable('training_examples')
+      .addColumn('id', 'text', (col) => col.primaryKey())
+      .addColumn('conversation_id', 'text', (col) => col.notNull())
+      .addColumn('kind', 'text', (col) => col.notNull())
+      .addColumn('at', 'text', (col) => col.notNull())
+      .addColumn('data', 'text', (col) => col.notNull())
+      .execute();
+    await db.schema.createIndex('training_examples_at').on('training_examples').columns(['at']).execute();
+    await db.schema
+      .createTable('policy_overrides')
+      .addColumn('type', 'text', (col) => col.primaryKey())
+      .addColumn('ai', 'text', (col) => col.notNull())
+      .addColumn('reason', 'text', (col) => col.notNull())
+      .addColumn('changed_at', 'text', (col) => col.notNull())
+      .addColumn('changed_by', 'text', (col) => col.notNull())
+      .execute();
+  },
+};
+
 /** Every migration, in order, for the given engine. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -100,6 +147,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       '0001_initial': initial(dialect),
       '0002_triage_summary': triageSummary,
       '0003_assistant_memory': assistantMemory,
+      '0004_quality': quality,
     }),
   };
 }

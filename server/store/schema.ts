@@ -23,6 +23,48 @@ export interface ConversationsTable {
   triage: string | null;
   /** JSON of the AI's AssistantMemory (migration 0003) */
   assistant: string | null;
+  /** hash of the widget's visitor id, for recontact (migration 0004) */
+  visitor_hash: string | null;
+}
+
+/** One outcome per ended conversation (docs/QUALITY.md); the whole record is `data`, JSON. */
+export interface InteractionOutcomesTable {
+  conversation_id: string;
+  type: string | null;
+  resolver: string;
+  closed_at: string;
+  customer_key: string | null;
+  /** 1 / 0, null until known */
+  recontact: number | null;
+  csat_score: number | null;
+  data: string;
+}
+
+export interface QualityAlarmsTable {
+  id: string;
+  type: string;
+  metric: string;
+  at: string;
+  acknowledged_at: string | null;
+  /** the whole QualityAlarmView, JSON */
+  data: string;
+}
+
+export interface TrainingExamplesTable {
+  id: string;
+  conversation_id: string;
+  kind: string;
+  at: string;
+  /** the whole TrainingExample, JSON */
+  data: string;
+}
+
+export interface PolicyOverridesTable {
+  type: string;
+  ai: string;
+  reason: string;
+  changed_at: string;
+  changed_by: string;
 }
 
 /** The append-only log: one row per conversation event; messages are the rows with kind 'message'. */
@@ -61,4 +103,8 @@ export interface Database {
   conversation_events: ConversationEventsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
+  interaction_outcomes: InteractionOutcomesTable;
+  quality_alarms: QualityAlarmsTable;
+  training_examples: TrainingExamplesTable;
+  policy_overrides: PolicyOverridesTable;
 }

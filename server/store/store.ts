@@ -74,7 +74,7 @@ function toConversation(row: ConversationRow): Conversation {
   };
 }
 
-function conversationColumns(c: Conversation): Omit<ConversationRow, 'id' | 'token_hash'> {
+function conversationColumns(c: Conversation): Omit<ConversationRow, 'id' | 'token_hash' | 'visitor_hash'> {
   return {
     state: c.state,
     version: c.version,
@@ -138,6 +138,26 @@ function toMessage(row: EventRow): Message {
   return message;
 }
 
+function toEvent(row: EventRow): ConversationEvent {
+  if (row.kind === 'message') {
+    const m = toMessage(row);
+    const authorId = row.data ? (JSON.parse(row.data) as { authorId?: string }).authorId : undefined;
+    return {
+      type: 'message',
+      at: row.at,
+      message: {
+        id: m.id,
+        from: m.from,
+        text: m.text,
+        ...(m.clientId ? { clientId: m.clientId } : {}),
+        ...(authorId ? { authorId } : {}),
+        ...(m.author ? { author: m.author } : {}),
+      },
+    };
+  }
+  return { type: row.kind, at: row.at, ...(row.data ? (JSON.parse(row.data) as object) : {}) } as ConversationEvent;
+}
+
 function toAgent(row: Database['agents']): AgentRecord {
   return {
     id: row.id,
@@ -199,11 +219,16 @@ export class Store {
   }
 
   /** Store a new conversation with its first events. */
-  async createConversation(conversation: Conversation, tokenHash: string, events: readonly ConversationEvent[]): Promise<Message[]> {
+  async createConversation(
+    conversation: Conversation,
+    tokenHash: string,
+    events: readonly ConversationEvent[],
+    visitorHash: string | null = null,
+  ): Promise<Message[]> {
     return this.db.transaction().execute(async (tx) => {
       await tx
         .insertInto('conversations')
-        .values({ id: conversation.id, token_hash: tokenHash, ...conversationColumns(conversation) })
+        .values({ id: conversation.id, token_hash: tokenHash, visitor_hash: visitorHash, ...conversationColumns(conversation) })
         .execute();
       return this.#insertEvents(tx, conversation.id, events);
     });
@@ -267,6 +292,18 @@ export class Store {
       .orderBy('seq')
       .execute();
     return rows.map((row) => toMessage(row as EventRow));
+  }
+
+  /** The whole event log of a conversation, oldest first. */
+  async events(conversationId: string): Promise<ConversationEvent[]> {
+    const rows = await this.db.selectFrom('conversation_events').selectAll().where('conversation_id', '=', conversationId).orderBy('seq').execute();
+    return rows.map((row) => toEvent(row as EventRow));
+  }
+
+  /** The hash of the visitor id the conversation was opened with, or null. */
+  async visitorHash(conversationId: string): Promise<string | null> {
+    const row = await this.db.selectFrom('conversations').select('visitor_hash').where('id', '=', conversationId).executeTakeFirst();
+    return row?.visitor_hash ?? null;
   }
 
   async findMessageByClientId(conversationId: string, clientId: string): Promise<Message | null> {

@@ -9,7 +9,7 @@ import { LinearModel, type LinearArtifact } from './linear-model.ts';
 import { distressOf, type Distress } from './markers.ts';
 import { asksForPerson } from './person-request.ts';
 import { higherPriority } from '../queue.ts';
-import { DEFAULT_POLICY, type TriagePolicy } from './policy.ts';
+import { DEFAULT_POLICY, type AiMode, type TriagePolicy } from './policy.ts';
 import { sentimentOf } from './sentiment.ts';
 import { turnFeatures } from './turn-features.ts';
 
@@ -107,7 +107,7 @@ export class Triage {
   readonly #intent: LinearModel;
   readonly #person: LinearModel;
   readonly thresholds: TriageArtifact['thresholds'];
-  readonly policy: TriagePolicy;
+  #policy: TriagePolicy;
   readonly #buffer = new FeatureBuffer();
   readonly #probabilities = new Float64Array(MODEL_CLASSES.length);
   readonly #personProbabilities = new Float64Array(2);
@@ -118,7 +118,18 @@ export class Triage {
     this.#person = LinearModel.fromArtifact(artifact.person);
     if (this.#intent.classes.join() !== MODEL_CLASSES.join()) throw new Error('triage artifact classes do not match this code');
     this.thresholds = artifact.thresholds;
-    this.policy = policy;
+    this.#policy = policy;
+  }
+
+  /** The per-type policy in force. */
+  get policy(): TriagePolicy {
+    return this.#policy;
+  }
+
+  /** Change one type's AI mode at run time (an alarm's automatic reaction, or a lead in the console). */
+  setMode(type: InteractionType, ai: AiMode): void {
+    if (type === 'fraud_security' && ai !== 'off') throw new RangeError('fraud_security always goes to a person at once; its AI stays off');
+    this.#policy = { ...this.#policy, [type]: { ...this.#policy[type], ai } };
   }
 
   /** Judges `text`, the customer's newest turn, after the `history` of the conversation before it. */
