@@ -26,6 +26,9 @@ import type { Store } from './store/store.ts';
 import { SupportDesk } from './support-desk.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { loadTriage } from './triage/load.ts';
+import { PolicyControl } from './quality/policy-control.ts';
+import { QualityService } from './quality/quality-service.ts';
+import { QualityRecords } from './store/quality-records.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 
@@ -46,6 +49,8 @@ export interface Tandem {
   store: Store;
   desk: SupportDesk;
   dispatcher: Dispatcher;
+  /** quality signals: outcomes, alarms, the control group, training examples (docs/QUALITY.md) */
+  quality: QualityService;
   bootstrap: Bootstrap;
   knowledgeBase: KnowledgeBase;
   /** the merchant's systems the AI acts on (the demo merchant unless TANDEM_MERCHANT_API is set) */
@@ -92,16 +97,31 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
         totalTimeoutMs: config.llm.totalTimeoutMs,
       })
     : embedded;
+  const triage = loadTriage({ policyFile: config.policyFile });
   const desk = new SupportDesk({
     store,
     responder,
-    triage: loadTriage({ policyFile: config.policyFile }),
+    triage,
     clock,
+    ...(config.quality.controlShare > 0 ? { controlGroup: { share: config.quality.controlShare, random: Math.random } } : {}),
   });
   desk.listen({ error: (error, context) => log.error({ err: error, context }, 'background task failed') });
 
+  const quality = new QualityService({
+    store,
+    clock,
+    policy: new PolicyControl(triage, new QualityRecords(store.db)),
+    alarmAction: config.quality.alarmAction,
+    controlShare: config.quality.controlShare,
+    onError: (error, context) => log.error({ err: error, context }, 'quality signals failed'),
+  });
+  await quality.start();
+  desk.listen(quality.listener());
+  quality.onAlarm((alarm) => log.warn({ alarm: { type: alarm.type, metric: alarm.metric, action: alarm.action } }, alarm.acknowledgedAt ? 'quality alarm acknowledged' : 'quality alarm'));
+
   const httpServer = createServer();
   const metrics = createMetrics({
+    quality,
     queueLength: async () => (await store.queued()).length,
     connectedSockets: () => ({ customer: realtime.io.of('/customer').sockets.size, agent: realtime.io.of('/agent').sockets.size }),
   });
@@ -120,6 +140,7 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
   desk.listen(dispatcher.listener());
   const app = createHttpApp({
     accounts,
+    quality,
     store,
     metrics,
     log,
@@ -128,6 +149,7 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
   });
   httpServer.on('request', app);
   const realtime = attachRealtime({ httpServer, desk, accounts, presence, dispatcher, log, allowedOrigins: config.allowedOrigins });
+  quality.onAlarm((alarm) => realtime.io.of('/agent').emit('alarm', alarm));
 
   await new Promise<void>((resolveListen, reject) => {
     httpServer.once('error', reject);
@@ -142,6 +164,7 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
     store,
     desk,
     dispatcher,
+    quality,
     bootstrap,
     knowledgeBase,
     merchant,
@@ -149,6 +172,8 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
     close() {
       closing ??= (async () => {
         await desk.idle();
+        quality.stop();
+        await quality.idle();
         await realtime.close();
         httpServer.closeAllConnections();
         await new Promise<void>((done) => httpServer.close(() => done()));

@@ -28,6 +28,8 @@ const Env = z.object({
   TANDEM_AGENT_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   TANDEM_WAIT_CONFIDENCE: z.coerce.number().min(0.5).max(0.99).default(0.9),
   TANDEM_POLICY: optional,
+  TANDEM_QUALITY_ALARM_ACTION: z.enum(['shadow', 'none']).default('shadow'),
+  TANDEM_CONTROL_SHARE: z.coerce.number().min(0).max(0.2).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -50,6 +52,8 @@ export interface Config {
   waitConfidence: number;
   /** the per-type triage policy file (TANDEM_POLICY); undefined: config/policy.json */
   policyFile: string | undefined;
+  /** quality (docs/QUALITY.md): what an alarm does to its type's AI, and the control group's share */
+  quality: { alarmAction: 'shadow' | 'none'; controlShare: number };
   logLevel: string;
 }
 
@@ -94,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     routing: { autoAssign: e.TANDEM_AUTO_ASSIGN === 'on', graceMs: e.TANDEM_AGENT_GRACE_SECONDS * 1000 },
     waitConfidence: e.TANDEM_WAIT_CONFIDENCE,
     policyFile: e.TANDEM_POLICY ? resolve(e.TANDEM_POLICY) : undefined,
+    quality: { alarmAction: e.TANDEM_QUALITY_ALARM_ACTION, controlShare: e.TANDEM_CONTROL_SHARE },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -26,6 +26,7 @@ import {
 import { handoffNote } from './core/triage/customer-notes.ts';
 import { decisionRecord, type Decision, type Triage, type Turn } from './core/triage/triage.ts';
 import { emptyMemory } from './core/assistant-memory.ts';
+import { joinsControlGroup } from './core/quality/control-group.ts';
 import { briefText, handoffBrief } from './core/handoff-summary.ts';
 import { positionIn, queueOrder } from './core/queue.ts';
 import { hashToken, newToken } from './auth/tokens.ts';
@@ -64,6 +65,8 @@ export interface SupportDeskOptions {
   /** Judges every customer turn: who takes the conversation now, how urgently, and why. */
   triage: Triage;
   newId?: () => string;
+  /** The control group (docs/QUALITY.md): the share of the AI's chats served by people, and the draw. */
+  controlGroup?: { share: number; random: () => number };
 }
 
 const MAX_RETRIES = 8;
@@ -106,6 +109,7 @@ export class SupportDesk {
   readonly #responder: Responder;
   readonly #ctx: CoreContext;
   readonly #triage: Triage;
+  readonly #control: { share: number; random: () => number } | undefined;
   readonly #listeners: DeskListener[] = [];
   /** AI answers still being composed, so shutdown and tests can wait for them. */
   readonly #pending = new Set<Promise<void>>();
@@ -117,6 +121,7 @@ export class SupportDesk {
     this.#responder = options.responder;
     this.#ctx = { clock: options.clock, newId: options.newId ?? randomUUID };
     this.#triage = options.triage;
+    this.#control = options.controlGroup;
   }
 
   listen(listener: DeskListener): void {
@@ -160,11 +165,12 @@ export class SupportDesk {
   }
 
   /** Start a new conversation with the AI; returns its customer token (shown once, stored hashed). */
-  async openConversation(): Promise<{ conversation: Conversation; token: string }> {
+  async openConversation(visitor?: string): Promise<{ conversation: Conversation; token: string }> {
     const token = newToken();
     const { conversation, events } = open(this.#ctx, this.#ctx.newId());
     const opened = evolveAll(conversation, events);
-    await this.#store.createConversation(opened, hashToken(token), events);
+    // The widget's visitor id, hashed: it tells a returning customer (recontact) without keeping the id itself.
+    await this.#store.createConversation(opened, hashToken(token), events, visitor ? hashToken(`visitor:${visitor}`) : null);
     return { conversation: opened, token };
   }
 
@@ -193,7 +199,9 @@ export class SupportDesk {
     const { decision, after, messages } = await this.#triageTurn(conversationId, message, stored.after);
     if (after.state === 'queued') this.#emit('queueChanged');
     if (after.state === 'ai') {
-      if (decision?.route === 'human') {
+      if (decision && this.#joinsControlGroup(stored.after, after, decision)) {
+        await this.requestHandoff(conversationId, 'control');
+      } else if (decision?.route === 'human') {
         const note = handoffNote(decision);
         if (note) await this.#run(conversationId, (c) => aiSays(c, this.#ctx, note));
         await this.requestHandoff(conversationId, decision.signals.personRequest ? 'customer_request' : 'policy', decision.reasons.join('; '));
@@ -204,6 +212,18 @@ export class SupportDesk {
       }
     }
     return { message, duplicate: false };
+  }
+
+  /** Whether the turn that first typed this conversation sends it to the control group. */
+  #joinsControlGroup(before: Conversation, after: Conversation, decision: Decision): boolean {
+    if (!this.#control || !after.type) return false;
+    return joinsControlGroup({
+      firstTyped: before.type === null,
+      keptByAi: decision.route === 'ai' && !decision.outOfScope,
+      aiMode: this.#triage.policy[after.type].ai,
+      share: this.#control.share,
+      u: this.#control.random(),
+    });
   }
 
   /**

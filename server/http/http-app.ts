@@ -8,10 +8,13 @@ import type { Logger } from 'pino';
 import { describeIssues, LoginInput } from '../../shared/protocol.ts';
 import type { AgentAccounts } from '../auth/agent-accounts.ts';
 import type { Store } from '../store/store.ts';
+import type { QualityService } from '../quality/quality-service.ts';
+import { InteractionTypeParam, PolicyChangeInput } from '../../shared/quality.ts';
 import type { TandemMetrics } from './metrics.ts';
 
 export interface HttpOptions {
   accounts: AgentAccounts;
+  quality: QualityService;
   store: Store;
   metrics: TandemMetrics;
   log: Logger;
@@ -27,7 +30,7 @@ function bearer(req: Request): string | undefined {
 }
 
 export function createHttpApp(options: HttpOptions): express.Express {
-  const { accounts, store, metrics, log, distDir, demoDir } = options;
+  const { accounts, quality, store, metrics, log, distDir, demoDir } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -113,6 +116,55 @@ export function createHttpApp(options: HttpOptions): express.Express {
     }
     res.json({ agent });
   });
+
+  // ---- quality (docs/QUALITY.md): any signed-in agent reads it; acknowledging is for agents, modes for admins ----
+  const signedIn = async (req: Request, res: express.Response) => {
+    const token = bearer(req);
+    const agent = token ? await accounts.authenticate(token) : null;
+    if (!agent) res.status(401).json({ error: { code: 'unauthorized', message: 'Sign in first.' } });
+    return agent;
+  };
+  api.get('/quality', async (req, res) => {
+    if (!(await signedIn(req, res))) return;
+    res.json(await quality.report());
+  });
+  api.post('/quality/alarms/:id/acknowledge', async (req, res) => {
+    const agent = await signedIn(req, res);
+    if (!agent) return;
+    const id = String(req.params.id);
+    const alarm = id.length <= 100 ? await quality.acknowledge(id, agent) : null;
+    if (!alarm) {
+      res.status(404).json({ error: { code: 'not_found', message: 'No such alarm.' } });
+      return;
+    }
+    log.info({ alarmId: alarm.id, agentId: agent.id }, 'quality alarm acknowledged');
+    res.json({ alarm });
+  });
+  api.post('/quality/policy/:type', async (req, res) => {
+    const agent = await signedIn(req, res);
+    if (!agent) return;
+    if (agent.role !== 'admin') {
+      res.status(403).json({ error: { code: 'forbidden', message: 'Only an admin may change how a type is handled.' } });
+      return;
+    }
+    const type = InteractionTypeParam.safeParse(req.params.type);
+    const body = PolicyChangeInput.safeParse(req.body ?? {});
+    if (!type.success || !body.success) {
+      const message = !type.success ? `unknown interaction type "${String(req.params.type)}"` : describeIssues(body.error!);
+      res.status(400).json({ error: { code: 'invalid_payload', message } });
+      return;
+    }
+    try {
+      await quality.setMode(type.data, body.data.ai, agent);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      res.status(400).json({ error: { code: 'invalid_payload', message: error.message } });
+      return;
+    }
+    log.info({ type: type.data, ai: body.data.ai, agentId: agent.id }, 'AI mode changed');
+    res.json({ policy: quality.policy() });
+  });
+
   api.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'No such API route.' } });
   });

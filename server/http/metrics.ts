@@ -1,6 +1,8 @@
 // Prometheus metrics (prom-client): process defaults plus what a support lead watches live.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DeskListener } from '../support-desk.ts';
+import type { QualityService } from '../quality/quality-service.ts';
+import { registerQualityMetrics } from './quality-metrics.ts';
 
 export interface TandemMetrics {
   registry: Registry;
@@ -12,6 +14,8 @@ export interface TandemMetrics {
 }
 
 export interface MetricSources {
+  /** quality figures per type and resolver over the last 24 hours and 7 days, alarms and AI modes */
+  quality?: Pick<QualityService, 'windows' | 'onAlarm' | 'policy'>;
   queueLength: () => Promise<number>;
   connectedSockets: () => Record<string, number>;
 }
@@ -66,6 +70,7 @@ export function createMetrics(sources: MetricSources): TandemMetrics {
       for (const [namespace, count] of Object.entries(sources.connectedSockets())) this.set({ namespace }, count);
     },
   });
+  if (sources.quality) registerQualityMetrics(registry, sources.quality);
   const listener: DeskListener = {
     messages(_conversation, stored) {
       for (const m of stored) messages.inc({ from: m.from });

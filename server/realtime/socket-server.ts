@@ -209,7 +209,7 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
         socket.data = { conversationId: resumed.id, token: auth.data.token };
         if (auth.data.after !== undefined) socket.data.after = auth.data.after;
       } else {
-        const { conversation, token } = await desk.openConversation();
+        const { conversation, token } = await desk.openConversation(auth.data.visitor);
         socket.data = { conversationId: conversation.id, token };
         log.info({ conversationId: conversation.id, origin }, 'conversation opened');
       }

@@ -110,7 +110,8 @@ export function isClincFintech(source: string): boolean {
  * examples or a deployer's, e.g. agents' corrected types exported from the console. Lines with a label the
  * model does not know (e.g. `person`) are returned separately, so a caller can use them elsewhere.
  */
-export function labelledJsonl(path: string): { examples: LabelledText[]; other: { text: string; label: string }[] } {
+export function labelledJsonl(path: string): { examples: LabelledText[]; other: { text: string; label: string }[]; unlabeled: number } {
+  let skipped = 0;
   const examples: LabelledText[] = [];
   const other: { text: string; label: string }[] = [];
   readFileSync(path, 'utf8')
@@ -123,6 +124,11 @@ export function labelledJsonl(path: string): { examples: LabelledText[]; other: 
       } catch {
         throw new Error(`${path}:${index + 1}: not valid JSON`);
       }
+      // `npx tandem export` writes examples no one has labeled yet with "label": null: they wait for a person.
+      if (row.label === null && typeof row.text === 'string') {
+        skipped++;
+        return;
+      }
       const label = row.label ?? row.type;
       if (typeof row.text !== 'string' || typeof label !== 'string') {
         throw new Error(`${path}:${index + 1}: expected {"text": string, "label": string}`);
@@ -130,5 +136,5 @@ export function labelledJsonl(path: string): { examples: LabelledText[]; other: 
       if (isModelClass(label)) examples.push({ text: row.text, label, source: path });
       else other.push({ text: row.text, label });
     });
-  return { examples, other };
+  return { examples, other, unlabeled: skipped };
 }

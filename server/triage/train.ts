@@ -93,6 +93,9 @@ export function train(input: TrainInput): TriageArtifact {
     { name: `tandem domain (${domainFiles.join(', ')})`, examples: domain.examples, weight: 3 },
     ...extras.map((extra, i) => ({ name: input.extra[i]!, examples: extra.examples, weight: 3 })),
   ];
+  extras.forEach((extra, i) => {
+    if (extra.unlabeled) log(`${input.extra[i]}: ${extra.unlabeled} rows without a label skipped (label them to use them)`);
+  });
   // CLINC150's off-topic intents outnumber everything else; weigh them down so they don't drown the types.
   const classWeight: Record<string, number> = { offtopic: 0.4 };
 

@@ -18,6 +18,7 @@ import type { PendingMessage } from './conversation.ts';
 export const MESSAGE_MAX_LENGTH = 2000;
 
 const TOKEN_KEY = 'tandem:token';
+const VISITOR_KEY = 'tandem:visitor';
 const PENDING_KEY = 'tandem:pending';
 const OPEN_KEY = 'tandem:open';
 /** Refusals that retrying the same message cannot fix: drop it and tell the customer why. */
@@ -75,6 +76,16 @@ function newClientId(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/** A random id kept per browser, so a customer who comes back about the same thing counts as a recontact. */
+function visitorId(): string {
+  let id = read(local, VISITOR_KEY);
+  if (!id || id.length < 8 || id.length > 100) {
+    id = newClientId();
+    write(local, VISITOR_KEY, id);
+  }
+  return id;
 }
 
 function applyState(p: StatePayload): void {
@@ -139,7 +150,8 @@ function createSocket(): CustomerSocket {
       const token = read(local, TOKEN_KEY);
       const after = token ? chat.lastSeq() : undefined;
       sentAfter = after !== undefined;
-      cb(token ? (sentAfter ? { token, after } : { token }) : {});
+      const visitor = visitorId();
+      cb(token ? (sentAfter ? { token, after, visitor } : { token, visitor }) : { visitor });
     },
   });
 
