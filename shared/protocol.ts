@@ -143,6 +143,10 @@ export const AgentCloseInput = z.object({
   label: z.enum(INTERACTION_TYPES).optional(),
 });
 
+/** `POST /api/quality/policy/:type`: the type in the path, the mode in the body (docs/QUALITY.md). */
+export const InteractionTypeParam = z.enum(INTERACTION_TYPES);
+export const PolicyChangeInput = z.object({ ai: z.enum(['on', 'off', 'shadow']) });
+
 // ---- event maps ----
 
 export interface CustomerServerEvents {

@@ -1,8 +1,8 @@
 // Quality signals as the console and integrators read them: `GET /api/quality` (a QualityReport) and the
 // agent namespace's `alarm` event. The server computes everything; the console only draws it.
 // docs/QUALITY.md explains each figure.
-import { z } from 'zod';
-import { INTERACTION_TYPES, type InteractionType } from './protocol.ts';
+// Type-only imports and plain constants: the console imports this file without bundling zod.
+import type { InteractionType } from './protocol.ts';
 
 /** Who resolved a conversation: the AI alone, a person from the start, or the AI and then a person. */
 export const RESOLVERS = ['ai', 'person', 'ai_then_person'] as const;
@@ -137,6 +137,3 @@ export interface QualityReport {
   calibration: { rated: number; meanAbsoluteError: number | null; bins: { predicted: number; observed: number; n: number }[] };
   policy: Record<InteractionType, TypePolicyView>;
 }
-
-export const PolicyChangeInput = z.object({ ai: z.enum(['on', 'off', 'shadow']) });
-export const InteractionTypeParam = z.enum(INTERACTION_TYPES);

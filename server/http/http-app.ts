@@ -5,11 +5,10 @@ import { join } from 'node:path';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { describeIssues, LoginInput } from '../../shared/protocol.ts';
+import { describeIssues, InteractionTypeParam, LoginInput, PolicyChangeInput } from '../../shared/protocol.ts';
 import type { AgentAccounts } from '../auth/agent-accounts.ts';
 import type { Store } from '../store/store.ts';
 import type { QualityService } from '../quality/quality-service.ts';
-import { InteractionTypeParam, PolicyChangeInput } from '../../shared/quality.ts';
 import type { TandemMetrics } from './metrics.ts';
 
 export interface HttpOptions {

@@ -6,7 +6,7 @@
 // so the sequential tests see the same stream they would in the simulator.
 import { createHash, randomUUID } from 'node:crypto';
 import type { InteractionType } from '../../shared/protocol.ts';
-import type { AlarmMetric, QualityAlarmView, QualityReport, QualityWindow } from '../../shared/quality.ts';
+import { METRIC_LABELS, type AlarmMetric, type QualityAlarmView, type QualityReport, type QualityWindow } from '../../shared/quality.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Conversation } from '../core/conversation.ts';
 import { QualityAlarms, type Alarm, type AlarmTuning } from '../core/quality/alarms.ts';
@@ -59,14 +59,14 @@ export class QualityService {
     this.#clock = options.clock;
     this.#policy = options.policy;
     this.records = new QualityRecords(options.store.db);
-    this.#alarms = new QualityAlarms(options.tuning);
+    this.#alarms = new QualityAlarms(this.#model, options.tuning);
   }
 
   /** Rebuild the prediction and the alarms' state from the stored outcomes, then settle recontacts hourly. */
   async start(): Promise<void> {
     await this.#policy.load();
-    const alarms = new QualityAlarms(this.#options.tuning);
     const model = new SatisfactionModel();
+    const alarms = new QualityAlarms(model, this.#options.tuning);
     for (const o of await this.records.outcomes(iso(this.#clock.now() - REPLAY_DAYS * DAY_MS))) {
       // The alarms that fire during the replay were raised (and stored) when the data first came.
       alarms.observe(o, o.closedAt);
@@ -181,7 +181,7 @@ export class QualityService {
       const shadow = this.#options.alarmAction === 'shadow' && this.#policy.mode(alarm.type) === 'on';
       const view: QualityAlarmView = { id: randomUUID(), ...alarm, action: shadow ? 'shadowed' : 'none', acknowledgedAt: null, acknowledgedBy: null };
       await this.records.saveAlarm(view);
-      if (shadow) await this.#policy.set(alarm.type, 'shadow', 'quality alarm', `alarm on ${alarm.metric}: ${alarm.evidence.text}`, alarm.at);
+      if (shadow) await this.#policy.set(alarm.type, 'shadow', 'quality alarm', `quality alarm on ${METRIC_LABELS[alarm.metric]}: ${alarm.evidence.text}`, alarm.at);
       this.#tell(view);
     }
   }

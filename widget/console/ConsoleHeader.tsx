@@ -1,9 +1,47 @@
-// Top bar: who is signed in, the connection, presence and capacity, and "Sign out".
+// Top bar: the pages (Chats, Quality), who is signed in, the connection, presence and capacity, and "Sign out".
+import type { ComponentChildren } from 'preact';
 import type { PresenceStatus } from '../../shared/protocol.ts';
-import { agent, conversations, headerError, link, presence } from './console-state.ts';
+import { agent, conversations, headerError, link, navigate, page, pathOfPage, presence, type ConsolePage } from './console-state.ts';
 import { setPresence, signOut } from './agent-session.ts';
 
 const LINK_TEXT = { idle: 'Not connected', connecting: 'Connecting…', online: 'Connected', offline: 'Reconnecting…' };
+
+/** A link to one of the console's pages; a plain click switches in place, a modified one opens a tab. */
+function PageLink({ to, children }: { to: ConsolePage; children: ComponentChildren }) {
+  return (
+    <a
+      class="pages__link"
+      href={pathOfPage(to)}
+      aria-current={page.value === to ? 'page' : undefined}
+      onClick={(e) => {
+        if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+        e.preventDefault();
+        navigate(to);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
+/** Chats and Quality; Chats counts the customer messages not yet read while the agent is elsewhere. */
+function PageNav() {
+  const unread = conversations.value.reduce((sum, c) => sum + c.unread, 0);
+  return (
+    <nav class="pages" aria-label="Console pages">
+      <PageLink to="chats">
+        Chats
+        {unread > 0 && (
+          <span class="badge">
+            {unread}
+            <span class="sr-only"> unread</span>
+          </span>
+        )}
+      </PageLink>
+      <PageLink to="quality">Quality</PageLink>
+    </nav>
+  );
+}
 
 export function ConsoleHeader() {
   const me = agent.value;
@@ -12,6 +50,7 @@ export function ConsoleHeader() {
   return (
     <header class="topbar">
       <h1 class="topbar__brand">Tandem console</h1>
+      <PageNav />
       <p class="topbar__link" data-link={link.value} role="status">
         {LINK_TEXT[link.value]}
       </p>

@@ -11,6 +11,7 @@ import type {
 } from '../../shared/protocol.ts';
 import * as desk from './console-state.ts';
 import type { PendingReply } from './console-state.ts';
+import { clearQuality, noteAlarm } from './quality-state.ts';
 
 type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
 
@@ -78,6 +79,7 @@ function endSession(notice: string | null): void {
   batch(() => {
     saveToken(null);
     desk.clearSession();
+    clearQuality();
     desk.signInNotice.value = notice;
   });
 }
@@ -185,7 +187,7 @@ export function connect(): void {
     const held = desk.findConversation(m.conversationId);
     if (!held) return;
     const isNew = !held.messages.some((x) => x.id === m.id);
-    const seen = desk.selectedId.value === m.conversationId && document.visibilityState === 'visible';
+    const seen = desk.page.value === 'chats' && desk.selectedId.value === m.conversationId && document.visibilityState === 'visible';
     desk.updateConversation(m.conversationId, (c) => ({
       ...c,
       messages: desk.mergeMessages(c.messages, [m]),
@@ -208,6 +210,7 @@ export function connect(): void {
       customerTyping: state === 'closed' ? false : c.customerTyping,
     })),
   );
+  s.on('alarm', noteAlarm);
 }
 
 function setCustomerTyping(conversationId: string, active: boolean): void {

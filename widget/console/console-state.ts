@@ -14,6 +14,8 @@ import type {
 } from '../../shared/protocol.ts';
 
 export type LinkStatus = 'idle' | 'connecting' | 'online' | 'offline';
+/** The console's pages: the chat desk at /console/, the Quality page at /console/quality. */
+export type ConsolePage = 'chats' | 'quality';
 
 /** A reply the server has not acknowledged yet. */
 export interface PendingReply {
@@ -74,6 +76,38 @@ export const conversations = signal<HeldConversation[]>([]);
 export const selectedId = signal<string | null>(null);
 /** Ticks every few seconds so waited times move between queue updates. */
 export const now = signal(Date.now());
+
+/** The page a URL path shows: /console/quality is the Quality page, anything else the chat desk. */
+export function pageOfPath(path: string): ConsolePage {
+  return /\/quality\/?$/.test(path) ? 'quality' : 'chats';
+}
+
+export const page = signal<ConsolePage>(pageOfPath(location.pathname));
+
+const PAGE_PATHS: Record<ConsolePage, string> = { chats: '/console/', quality: '/console/quality' };
+
+/** The address of a page, for links (so a reload or a new tab opens the same page). */
+export function pathOfPage(p: ConsolePage): string {
+  return PAGE_PATHS[p];
+}
+
+function showPage(p: ConsolePage): void {
+  page.value = p;
+  // Back on the desk, the open conversation's messages are read now.
+  if (p === 'chats' && selectedId.value) selectConversation(selectedId.value);
+}
+
+/** Shows another page and puts it in the address bar and the history (Back comes back here). */
+export function navigate(p: ConsolePage): void {
+  if (page.value === p) return;
+  history.pushState(null, '', PAGE_PATHS[p]);
+  showPage(p);
+}
+
+/** Shows the page of the address bar (after Back or Forward). */
+export function followAddress(): void {
+  showPage(pageOfPath(location.pathname));
+}
 
 /** `current` with `incoming` merged in: one message per id (the later copy wins), sorted by seq. */
 export function mergeMessages(current: readonly Message[], incoming: readonly Message[]): Message[] {

@@ -9,7 +9,8 @@ import { INTERACTION_TYPES, type InteractionType } from '../../../shared/protoco
 import { LEADING_METRICS, METRIC_LABELS, type AlarmEvidence, type AlarmMetric } from '../../../shared/quality.ts';
 import { TYPE_LABELS } from '../../../shared/interaction-labels.ts';
 import type { InteractionOutcome } from './outcome.ts';
-import { BernoulliCusum, GaussianCusum, type CusumVerdict } from './sequential.ts';
+import { FEATURE_NAMES, satisfactionFeatures, type SatisfactionModel } from './predicted-satisfaction.ts';
+import { BernoulliCusum, GaussianCusum, LinearScoreCusum, type CusumVerdict } from './sequential.ts';
 
 export interface Alarm {
   type: InteractionType;
@@ -42,7 +43,7 @@ export interface AlarmTuning {
 export const DEFAULT_TUNING: AlarmTuning = {
   gaussianThreshold: 28,
   gaussianK: 0.15,
-  bernoulliThreshold: 12,
+  bernoulliThreshold: 8,
   relativeRisk: 1.35,
   minShift: 0.02,
   minBaseline: 300,
@@ -52,7 +53,7 @@ export const DEFAULT_TUNING: AlarmTuning = {
   ratingGuard: 100,
 };
 
-type Stream = GaussianCusum | BernoulliCusum;
+type Stream = GaussianCusum | BernoulliCusum | LinearScoreCusum;
 
 interface TypeWatch {
   interactions: number;
@@ -67,7 +68,9 @@ function streamsFor(t: AlarmTuning): Record<AlarmMetric, Stream> {
   const gaussian = { threshold: t.gaussianThreshold, k: t.gaussianK };
   const bernoulli = { threshold: t.bernoulliThreshold, relativeRisk: t.relativeRisk, minShift: t.minShift };
   return {
-    predicted_csat: new GaussianCusum({ ...perChat, ...gaussian, worse: 'down' }),
+    // Scored with the model's current weights against the baseline of the signals, so the model's learning
+    // (from every type's ratings) does not move the test's baseline.
+    predicted_csat: new LinearScoreCusum(FEATURE_NAMES.length, { ...perChat, ...gaussian, worse: 'down' }),
     sentiment_change: new GaussianCusum({ ...perChat, ...gaussian, worse: 'down' }),
     escalation_after_ai: new BernoulliCusum({ ...perChat, ...bernoulli, worse: 'up' }),
     csat: new GaussianCusum({ ...perRating, ...gaussian, worse: 'down' }),
@@ -87,8 +90,12 @@ const fmt = (metric: AlarmMetric, x: number): string =>
 export class QualityAlarms {
   readonly tuning: AlarmTuning;
   readonly #types = new Map<InteractionType, TypeWatch>();
+  readonly #model: SatisfactionModel;
+  readonly #x = new Float64Array(FEATURE_NAMES.length);
 
-  constructor(tuning: Partial<AlarmTuning> = {}) {
+  /** `model` is the predicted-satisfaction model the outcomes are scored with (it may keep learning). */
+  constructor(model: SatisfactionModel, tuning: Partial<AlarmTuning> = {}) {
+    this.#model = model;
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
     for (const type of INTERACTION_TYPES) this.#types.set(type, { interactions: 0, streams: streamsFor(this.tuning), standing: new Set() });
   }
@@ -111,7 +118,8 @@ export class QualityAlarms {
       const alarm = this.#feed(o.type, watch, metric, x, at);
       if (alarm) alarms.push(alarm);
     };
-    if (o.predictedCsat !== null) feed('predicted_csat', o.predictedCsat);
+    const predicted = this.#feedScore(o.type, watch, o, at);
+    if (predicted) alarms.push(predicted);
     if (o.sentimentChange !== null) feed('sentiment_change', o.sentimentChange);
     feed('escalation_after_ai', o.escalatedAfterAi ? 1 : 0);
     if (o.csat !== null) alarms.push(...this.observeRating(o, o.csat, at));
@@ -159,9 +167,20 @@ export class QualityAlarms {
     return this.#types.get(type)!.standing.has(metric);
   }
 
+  #feedScore(type: InteractionType, watch: TypeWatch, o: InteractionOutcome, at: string): Alarm | null {
+    const stream = watch.streams.predicted_csat as LinearScoreCusum;
+    return this.#verdict(type, watch, 'predicted_csat', stream.observe(satisfactionFeatures(o, this.#x), this.#model.weights()), at);
+  }
+
   #feed(type: InteractionType, watch: TypeWatch, metric: AlarmMetric, x: number, at: string): Alarm | null {
     const stream = watch.streams[metric];
+    if (stream instanceof LinearScoreCusum) throw new Error(`${metric} is a scored stream`);
     const verdict: CusumVerdict | null = stream instanceof BernoulliCusum ? stream.observe(x ? 1 : 0) : stream.observe(x);
+    return this.#verdict(type, watch, metric, verdict, at);
+  }
+
+  #verdict(type: InteractionType, watch: TypeWatch, metric: AlarmMetric, verdict: CusumVerdict | null, at: string): Alarm | null {
+    const stream = watch.streams[metric];
     if (!verdict?.fired || watch.standing.has(metric)) return null;
     watch.standing.add(metric);
     stream.baseline.frozen = true;
@@ -180,7 +199,7 @@ export class QualityAlarms {
         text:
           `${TYPE_LABELS[type]}, AI-handled: ${METRIC_LABELS[metric]} ${fmt(metric, verdict.recent)} over the last ${verdict.recentN} ` +
           `${metric === 'csat' || metric === 'low_rating' ? 'ratings' : 'conversations'}, against its baseline of ${fmt(metric, verdict.baseline)} ` +
-          `(CUSUM ${verdict.statistic.toFixed(1)} > ${verdict.threshold}).`,
+          `(CUSUM evidence ${verdict.statistic.toFixed(1)}, alarm level ${verdict.threshold}).`,
       },
     };
   }

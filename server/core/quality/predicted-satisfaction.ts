@@ -81,9 +81,9 @@ export class SatisfactionModel {
     return this.#ratings;
   }
 
-  /** The current weights, by FEATURE_NAMES. */
-  weights(): number[] {
-    return [...this.#weights];
+  /** The current weights, by FEATURE_NAMES (read-only: the model's own array). */
+  weights(): Readonly<Float64Array> {
+    return this.#weights;
   }
 
   /** Expected CSAT 1..5 of a conversation with these signals. */

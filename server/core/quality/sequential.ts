@@ -174,3 +174,111 @@ function step(state: CusumState, increment: number, x: number, threshold: number
   }
   return verdict;
 }
+
+/**
+ * The mean and covariance of feature vectors that have left the guard (the same rules as DelayedBaseline).
+ * A linear score's baseline under any weights is then w·mean and wᵀ·cov·w: a model that keeps learning does
+ * not shift its own baseline.
+ */
+export class DelayedVectorBaseline {
+  readonly #guard: number;
+  readonly #memory: number;
+  readonly #d: number;
+  readonly #queue: Float64Array[] = [];
+  #head = 0;
+  #n = 0;
+  readonly mean: Float64Array;
+  /** row-major covariance */
+  readonly covariance: Float64Array;
+  readonly #m2: Float64Array;
+  frozen = false;
+
+  constructor(dimension: number, guard: number, memory: number) {
+    this.#d = dimension;
+    this.#guard = guard;
+    this.#memory = memory;
+    this.mean = new Float64Array(dimension);
+    this.covariance = new Float64Array(dimension * dimension);
+    this.#m2 = new Float64Array(dimension * dimension);
+  }
+
+  get n(): number {
+    return this.#n;
+  }
+
+  push(x: ArrayLike<number>): void {
+    this.#queue.push(Float64Array.from(x));
+    if (this.#queue.length - this.#head <= this.#guard) return;
+    const oldest = this.#queue[this.#head++]!;
+    if (this.#head > 4096) {
+      this.#queue.splice(0, this.#head);
+      this.#head = 0;
+    }
+    if (!this.frozen) this.#learn(oldest);
+  }
+
+  #learn(x: Float64Array): void {
+    const d = this.#d;
+    this.#n++;
+    const delta = new Float64Array(d);
+    for (let i = 0; i < d; i++) delta[i] = x[i]! - this.mean[i]!;
+    if (this.#n <= this.#memory) {
+      for (let i = 0; i < d; i++) this.mean[i]! += delta[i]! / this.#n;
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j < d; j++) {
+          this.#m2[i * d + j]! += delta[i]! * (x[j]! - this.mean[j]!);
+          this.covariance[i * d + j] = this.#n > 1 ? this.#m2[i * d + j]! / (this.#n - 1) : 0;
+        }
+      }
+    } else {
+      const alpha = 1 / this.#memory;
+      for (let i = 0; i < d; i++) this.mean[i]! += alpha * delta[i]!;
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j < d; j++) this.covariance[i * d + j] = (1 - alpha) * (this.covariance[i * d + j]! + alpha * delta[i]! * delta[j]!);
+      }
+    }
+  }
+
+  /** The baseline mean and variance of the score w·x. */
+  score(w: ArrayLike<number>): { mean: number; variance: number } {
+    const d = this.#d;
+    let mean = 0;
+    let variance = 0;
+    for (let i = 0; i < d; i++) {
+      mean += w[i]! * this.mean[i]!;
+      for (let j = 0; j < d; j++) variance += w[i]! * this.covariance[i * d + j]! * w[j]!;
+    }
+    return { mean, variance };
+  }
+}
+
+/**
+ * CUSUM on a linear score w·x whose weights may change between observations (a model still learning): each
+ * observation is standardized by the baseline of the features scored with the current weights.
+ */
+export class LinearScoreCusum {
+  readonly options: StreamOptions & { k: number; clip: number };
+  readonly baseline: DelayedVectorBaseline;
+  readonly state: CusumState = { statistic: 0, runN: 0, runSum: 0 };
+
+  constructor(dimension: number, options: StreamOptions & { k: number; clip?: number }) {
+    this.options = { clip: 4, ...options };
+    this.baseline = new DelayedVectorBaseline(dimension, options.guard, options.memory);
+  }
+
+  observe(x: ArrayLike<number>, w: ArrayLike<number>): CusumVerdict | null {
+    let verdict: CusumVerdict | null = null;
+    if (this.baseline.n >= this.options.minBaseline) {
+      const { mean, variance } = this.baseline.score(w);
+      if (variance > 0) {
+        let score = 0;
+        for (let i = 0; i < x.length; i++) score += w[i]! * x[i]!;
+        const z = Math.max(-this.options.clip, Math.min(this.options.clip, (score - mean) / Math.sqrt(variance)));
+        const worse = this.options.worse === 'down' ? -z : z;
+        verdict = step(this.state, worse - this.options.k, score, this.options.threshold, mean);
+      }
+    }
+    this.baseline.push(x);
+    return verdict;
+  }
+}
