@@ -2,6 +2,8 @@
 //   tandem triage            JSON lines on stdin → one decision per line on stdout (contract section 5)
 //   tandem train [options]   rebuild the triage model artifact from the datasets (docs/TRIAGE.md)
 //   tandem sim waittime      the queue simulator (contract section 6, docs/WAITTIME.md)
+//   tandem sim quality       the quality-alarm simulator (contract section 6, docs/QUALITY-SIM.md)
+//   tandem export            the kept training examples as JSONL for train --extra (docs/QUALITY.md)
 
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -22,6 +24,14 @@ Commands:
   sim waittime --scenario NAME|FILE --seed N [--oracle-every K] [--oracle-runs R]
                           run the queue simulator on a scenario, print one JSON report (docs/WAITTIME.md)
   sim waittime --list     print the shipped scenario names, one a line
+  sim quality --scenario NAME|FILE --seed N
+                          run the quality-alarm simulator on a scenario, print one JSON report
+                          (docs/QUALITY-SIM.md)
+  sim quality --list      print the shipped quality scenario names, one a line
+  export [--out FILE] [--since ISO] [--kind KIND]... [--labeled-only]
+                          write the kept training examples (escalation, low_rating, novelty,
+                          corrected_type) as JSONL for train --extra; reads the store named by
+                          DATABASE_URL or DATA_DIR (docs/QUALITY.md)
 
 Environment: TANDEM_POLICY  path of the per-type policy file (default config/policy.json)`;
 
@@ -88,8 +98,9 @@ async function trainCommand(args: string[]): Promise<number> {
 
 async function simCommand(args: string[]): Promise<number> {
   const [kind, ...rest] = args;
+  if (kind === 'quality') return qualitySimCommand(rest);
   if (kind !== 'waittime') {
-    process.stderr.write(kind === 'quality' ? 'tandem sim quality: not built yet (the quality-signals issue builds it)\n' : `tandem sim: unknown simulator "${kind ?? ''}"; try: tandem sim waittime --list\n`);
+    process.stderr.write(`tandem sim: unknown simulator "${kind ?? ''}"; try: tandem sim waittime --list, tandem sim quality --list\n`);
     return 1;
   }
   const { values } = parseArgs({
@@ -116,6 +127,57 @@ async function simCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+async function qualitySimCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { scenario: { type: 'string' }, seed: { type: 'string' }, list: { type: 'boolean' } } });
+  const { loadQualityScenario, shippedQualityScenarios } = await import('./sim/quality-scenario.ts');
+  if (values.list) {
+    process.stdout.write(`${shippedQualityScenarios().join('\n')}\n`);
+    return 0;
+  }
+  if (!values.scenario) throw new Error('--scenario is required (a shipped name or a file path; --list shows the names)');
+  const seed = Number(values.seed ?? '1');
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`--seed must be a whole number ≥ 0, not "${values.seed}"`);
+  const { simulateQuality } = await import('./sim/quality-sim.ts');
+  const { qualityReport } = await import('./sim/quality-report.ts');
+  const run = simulateQuality(loadQualityScenario(values.scenario), { seed });
+  process.stdout.write(`${JSON.stringify(qualityReport(run), null, 2)}\n`);
+  return 0;
+}
+
+async function exportCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { out: { type: 'string' }, since: { type: 'string' }, kind: { type: 'string', multiple: true }, 'labeled-only': { type: 'boolean' } },
+  });
+  const { EXAMPLE_KINDS, exportExamples } = await import('./quality/export.ts');
+  const kinds = values.kind ?? [];
+  for (const kind of kinds) {
+    if (!(EXAMPLE_KINDS as readonly string[]).includes(kind)) throw new Error(`--kind must be one of ${EXAMPLE_KINDS.join(', ')}, not "${kind}"`);
+  }
+  if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) throw new Error(`--since must be a date or instant (ISO 8601), not "${values.since}"`);
+  const { loadConfig } = await import('./config.ts');
+  const config = loadConfig();
+  const store = config.databaseUrl
+    ? await (await import('./store/postgres.ts')).openPostgresStore(config.databaseUrl)
+    : (await import('./store/sqlite.ts')).openSqliteStore(config.dataDir);
+  try {
+    await store.migrate();
+    const { createWriteStream } = await import('node:fs');
+    const out = values.out ? createWriteStream(resolve(values.out)) : process.stdout;
+    const counts = await exportExamples(store, out, {
+      ...(values.since ? { since: new Date(values.since).toISOString() } : {}),
+      ...(kinds.length ? { kinds: kinds as (typeof EXAMPLE_KINDS)[number][] } : {}),
+      labeledOnly: values['labeled-only'] ?? false,
+    });
+    if (out !== process.stdout) await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())));
+    const kindsText = Object.entries(counts.byKind).map(([k, n]) => `${k} ${n}`).join(', ');
+    process.stderr.write(`tandem export: ${counts.written} examples (${kindsText}; ${counts.unlabeled} without a label) from ${store.location}${values.out ? ` to ${resolve(values.out)}` : ''}\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -126,6 +188,8 @@ export async function main(argv: string[]): Promise<number> {
         return await trainCommand(rest);
       case 'sim':
         return await simCommand(rest);
+      case 'export':
+        return await exportCommand(rest);
       case undefined:
       case 'help':
       case '--help':
