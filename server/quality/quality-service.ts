@@ -5,8 +5,8 @@
 // switches the type's AI to shadow until someone looks. Work is done one conversation at a time, in order,
 // so the sequential tests see the same stream they would in the simulator.
 import { createHash, randomUUID } from 'node:crypto';
-import type { InteractionType } from '../../shared/protocol.ts';
-import { METRIC_LABELS, type AlarmMetric, type QualityAlarmView, type QualityReport, type QualityWindow } from '../../shared/quality.ts';
+import { INTERACTION_TYPES, type InteractionType } from '../../shared/protocol.ts';
+import { ALARM_METRICS, METRIC_LABELS, type AlarmMetric, type QualityAlarmView, type QualityReport, type QualityWindow } from '../../shared/quality.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Conversation } from '../core/conversation.ts';
 import { QualityAlarms, type Alarm, type AlarmTuning } from '../core/quality/alarms.ts';
@@ -73,7 +73,15 @@ export class QualityService {
       if (o.recontact !== null) alarms.observeRecontact(o, o.recontact, o.closedAt);
       if (o.csat !== null) model.observe(o, o.csat);
     }
-    for (const a of await this.records.alarms()) if (!a.acknowledgedAt) alarms.stand(a.type, a.metric);
+    // Alarms that stood before the restart stand again; one the replay raised that someone had already
+    // acknowledged is released, so a problem that persists fires again.
+    const standing = new Set((await this.records.alarms()).filter((a) => !a.acknowledgedAt).map((a) => `${a.type}/${a.metric}`));
+    for (const type of INTERACTION_TYPES) {
+      for (const metric of ALARM_METRICS) {
+        if (standing.has(`${type}/${metric}`)) alarms.stand(type, metric);
+        else if (alarms.standing(type, metric)) alarms.acknowledge(type, metric);
+      }
+    }
     this.#alarms = alarms;
     this.#model = model;
     this.#sweep = setInterval(() => this.#enqueue(() => this.settleRecontacts(), 'recontact'), 3_600_000);
@@ -114,7 +122,12 @@ export class QualityService {
 
   #enqueue(task: () => Promise<void>, context: string): void {
     this.#cached = null;
-    this.#chain = this.#chain.then(task).catch((error: unknown) => this.#options.onError?.(error, `quality ${context}`));
+    this.#chain = this.#chain
+      .then(task)
+      .catch((error: unknown) => this.#options.onError?.(error, `quality ${context}`))
+      .finally(() => {
+        this.#cached = null;
+      });
   }
 
   async #closed(conversation: Conversation): Promise<void> {
@@ -127,7 +140,8 @@ export class QualityService {
 
   /**
    * Take one outcome: predict its satisfaction, store it, and run the alarms on it. The live path calls it for
-   * every ended conversation; tests and imports may call it with outcomes built elsewhere.
+   * every ended conversation; tests and imports may call it with outcomes built elsewhere, for a conversation
+   * that is stored (an outcome belongs to a conversation).
    */
   async ingest(outcome: InteractionOutcome): Promise<void> {
     const o = { ...outcome, predictedCsat: outcome.predictedCsat ?? round(this.#model.predict(outcome)) };

@@ -70,12 +70,14 @@ export class QualityRecords {
     return rows.map((r) => JSON.parse(r.data) as InteractionOutcome);
   }
 
-  /** Outcomes whose recontact is still unknown and that ended before `before`: their 7 days are over. */
+  /** Outcomes of known customers whose recontact is still unknown and that ended before `before`: their 7
+   *  days are over. (Without a customer key a return cannot be seen: recontact stays unknown.) */
   async recontactDue(before: string): Promise<InteractionOutcome[]> {
     const rows = await this.#db
       .selectFrom('interaction_outcomes')
       .select('data')
       .where('recontact', 'is', null)
+      .where('customer_key', 'is not', null)
       .where('closed_at', '<', before)
       .orderBy('closed_at')
       .execute();
