@@ -21,6 +21,7 @@ import { labelledJsonl } from '../../server/triage/datasets.ts';
 import { enginesUnderTest } from '../support/engines.ts';
 import { connectAgent, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
 import { nextEvent } from '../support/waiting.ts';
+import { outcomeWith } from '../support/outcomes.ts';
 
 const engines = await enginesUnderTest();
 const run = promisify(execFile);
@@ -62,36 +63,12 @@ async function examplesOf(t: TestTandem, conversationId: string): Promise<Traini
 async function crafted(t: TestTandem, fields: Partial<InteractionOutcome>, ago = 60_000): Promise<InteractionOutcome> {
   const { conversation } = await t.desk.openConversation();
   const closedAt = new Date(Date.now() - ago).toISOString();
-  return {
+  return outcomeWith({
     conversationId: conversation.id,
-    type: 'account_status',
-    predictedType: 'account_status',
-    correctedType: null,
-    resolver: 'ai',
-    escalated: false,
-    escalationTrigger: null,
-    escalationReason: null,
-    escalatedAfterAi: false,
-    control: false,
-    sentimentStart: 0,
-    sentimentEnd: 0,
-    sentimentChange: 0,
-    customerTurns: 2,
-    novelTurns: 0,
-    firstAnswerSeconds: 2,
-    toPersonSeconds: null,
-    abandoned: false,
-    csat: null,
-    csatComment: null,
-    disposition: null,
-    repeatsToPerson: 0,
-    recontact: null,
-    customerKey: null,
-    predictedCsat: null,
     openedAt: new Date(Date.parse(closedAt) - 120_000).toISOString(),
     closedAt,
     ...fields,
-  };
+  });
 }
 
 describe.each(engines)('quality signals on %s storage', (engine) => {

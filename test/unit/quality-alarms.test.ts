@@ -9,6 +9,7 @@ import { SatisfactionModel, type SatisfactionSignals } from '../../server/core/q
 import { BernoulliCusum, DelayedBaseline, GaussianCusum } from '../../server/core/quality/sequential.ts';
 import { calibration, controlComparison, driftWeeks, summarize, weekOf } from '../../server/core/quality/windows.ts';
 import { standardNormal, stream, type Random } from '../../server/sim/random.ts';
+import { outcomeWith } from '../support/outcomes.ts';
 
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
@@ -39,36 +40,7 @@ function firesAfter<T>(test: { observe(x: T): { fired: boolean } | null }, draw:
 
 /** An outcome with every field filled: an AI-resolved, unrated chat unless told otherwise. */
 function outcome(fields: Partial<InteractionOutcome> = {}): InteractionOutcome {
-  return {
-    conversationId: 'c',
-    type: 'account_status',
-    predictedType: 'account_status',
-    correctedType: null,
-    resolver: 'ai',
-    escalated: false,
-    escalationTrigger: null,
-    escalationReason: null,
-    escalatedAfterAi: false,
-    control: false,
-    sentimentStart: 0,
-    sentimentEnd: 0,
-    sentimentChange: 0,
-    customerTurns: 2,
-    novelTurns: 0,
-    firstAnswerSeconds: 2,
-    toPersonSeconds: null,
-    abandoned: false,
-    csat: null,
-    csatComment: null,
-    disposition: null,
-    repeatsToPerson: 0,
-    recontact: null,
-    customerKey: null,
-    predictedCsat: null,
-    openedAt: CLOSED,
-    closedAt: CLOSED,
-    ...fields,
-  };
+  return outcomeWith({ conversationId: 'c', closedAt: CLOSED, ...fields });
 }
 
 describe('CUSUM tests against a delayed baseline', () => {
