@@ -8,6 +8,7 @@ import type { Resolver } from '../../../shared/quality.ts';
 import { blankConversation, evolveAll, type Conversation, type ConversationEvent, type HandoffTrigger } from '../conversation.ts';
 import { normalize } from '../triage/features.ts';
 import { sentimentOf } from '../triage/sentiment.ts';
+import { overlap, REPEAT_OVERLAP, tokenSet } from '../triage/triage.ts';
 
 export interface InteractionOutcome {
   conversationId: string;
@@ -52,22 +53,11 @@ export interface InteractionOutcome {
   closedAt: string;
 }
 
-/** A customer turn at or above this word overlap with an earlier one repeats it (the same rule as triage's). */
-export const REPEAT_OVERLAP = 0.6;
 /** oodScore at or above this marks a novel turn for the drift figure (triage's own out-of-scope flag also does). */
 export const NOVEL_SCORE = 0.75;
 
-function words(text: string): Set<string> {
-  return new Set(normalize(text).split(' ').filter((w) => w.length > 2));
-}
-
-/** Share of the smaller set's words found in the other set. */
-export function wordOverlap(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 || b.size === 0) return 0;
-  let shared = 0;
-  for (const word of a) if (b.has(word)) shared++;
-  return shared / Math.min(a.size, b.size);
-}
+// Repeating is judged by triage's own rule (the same overlap that escalates a looping AI chat).
+const words = (text: string): Set<string> => tokenSet(normalize(text));
 
 const seconds = (from: string, to: string): number => Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
 const round = (x: number): number => Math.round(x * 1000) / 1000;
@@ -106,7 +96,7 @@ export function outcomeOf(conversation: Conversation, events: readonly Conversat
           sentiments.push(judged?.sentiment ?? sentimentOf(m.text));
           if (judged?.novel) novelTurns++;
           const said = words(m.text);
-          if (state === 'agent' && said.size >= 3 && toldTheAi.some((earlier) => wordOverlap(said, earlier) >= REPEAT_OVERLAP)) repeatsToPerson++;
+          if (state === 'agent' && said.size >= 3 && toldTheAi.some((earlier) => overlap(said, earlier) >= REPEAT_OVERLAP)) repeatsToPerson++;
           if (!assignedAt) toldTheAi.push(said);
         } else if (m.from === 'ai') {
           aiAnswered = true;

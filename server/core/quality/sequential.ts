@@ -4,13 +4,33 @@
 // degradation is tested against what came before it rather than absorbed into the baseline while the
 // evidence accumulates; it stops learning while an alarm stands. Pure and allocation-free per observation.
 
+/** The newest `size` observations, held back from a baseline: pushing one returns the one that leaves. */
+class GuardQueue<T> {
+  readonly #size: number;
+  readonly #items: T[] = [];
+  #head = 0;
+
+  constructor(size: number) {
+    this.#size = size;
+  }
+
+  push(x: T): T | undefined {
+    this.#items.push(x);
+    if (this.#items.length - this.#head <= this.#size) return undefined;
+    const oldest = this.#items[this.#head++]!;
+    if (this.#head > 4096) {
+      this.#items.splice(0, this.#head);
+      this.#head = 0;
+    }
+    return oldest;
+  }
+}
+
 /** Mean and variance of the observations that have left the guard: all of them up to `memory`, then an
  *  exponentially weighted mean with that many observations of memory (slow drift is followed). */
 export class DelayedBaseline {
-  readonly #guard: number;
+  readonly #guard: GuardQueue<number>;
   readonly #memory: number;
-  readonly #queue: number[] = [];
-  #head = 0;
   #n = 0;
   #mean = 0;
   #m2 = 0;
@@ -18,7 +38,7 @@ export class DelayedBaseline {
   frozen = false;
 
   constructor(guard: number, memory: number) {
-    this.#guard = guard;
+    this.#guard = new GuardQueue(guard);
     this.#memory = memory;
   }
 
@@ -35,15 +55,8 @@ export class DelayedBaseline {
 
   /** Take a new observation into the guard; the oldest one in the guard moves into the baseline. */
   push(x: number): void {
-    this.#queue.push(x);
-    if (this.#queue.length - this.#head <= this.#guard) return;
-    const oldest = this.#queue[this.#head++]!;
-    if (this.#head > 4096) {
-      this.#queue.splice(0, this.#head);
-      this.#head = 0;
-    }
-    if (this.frozen) return;
-    this.#learn(oldest);
+    const oldest = this.#guard.push(x);
+    if (oldest !== undefined && !this.frozen) this.#learn(oldest);
   }
 
   #learn(x: number): void {
@@ -181,11 +194,9 @@ function step(state: CusumState, increment: number, x: number, threshold: number
  * not shift its own baseline.
  */
 export class DelayedVectorBaseline {
-  readonly #guard: number;
+  readonly #guard: GuardQueue<Float64Array>;
   readonly #memory: number;
   readonly #d: number;
-  readonly #queue: Float64Array[] = [];
-  #head = 0;
   #n = 0;
   readonly mean: Float64Array;
   /** row-major covariance */
@@ -195,7 +206,7 @@ export class DelayedVectorBaseline {
 
   constructor(dimension: number, guard: number, memory: number) {
     this.#d = dimension;
-    this.#guard = guard;
+    this.#guard = new GuardQueue(guard);
     this.#memory = memory;
     this.mean = new Float64Array(dimension);
     this.covariance = new Float64Array(dimension * dimension);
@@ -207,14 +218,8 @@ export class DelayedVectorBaseline {
   }
 
   push(x: ArrayLike<number>): void {
-    this.#queue.push(Float64Array.from(x));
-    if (this.#queue.length - this.#head <= this.#guard) return;
-    const oldest = this.#queue[this.#head++]!;
-    if (this.#head > 4096) {
-      this.#queue.splice(0, this.#head);
-      this.#head = 0;
-    }
-    if (!this.frozen) this.#learn(oldest);
+    const oldest = this.#guard.push(Float64Array.from(x));
+    if (oldest !== undefined && !this.frozen) this.#learn(oldest);
   }
 
   #learn(x: Float64Array): void {

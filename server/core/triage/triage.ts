@@ -86,17 +86,19 @@ export function oodScoreOf(probabilities: Float64Array): number {
 const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Customer turns at or above this token overlap with an earlier one count as the customer repeating. */
-const REPEAT_OVERLAP = 0.6;
+export const REPEAT_OVERLAP = 0.6;
 /** AI replies without progress (unsure, or the same words again) before a person takes over. */
 const MAX_TURNS_WITHOUT_PROGRESS = 2;
 /** Below this confidence a novel_product guess is treated as "unclear" rather than "a product we lack". */
 const NOVEL_PRODUCT_MIN_CONFIDENCE = 0.6;
 
-function tokenSet(normalized: string): Set<string> {
+/** The words (longer than two letters) of a normalized turn. */
+export function tokenSet(normalized: string): Set<string> {
   return new Set(normalized.split(' ').filter((w) => w.length > 2));
 }
 
-function overlap(a: Set<string>, b: Set<string>): number {
+/** Share of the smaller set's words found in the other set. */
+export function overlap(a: Set<string>, b: Set<string>): number {
   if (a.size === 0 || b.size === 0) return 0;
   let shared = 0;
   for (const word of a) if (b.has(word)) shared++;
