@@ -8,8 +8,9 @@ import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { createMetrics } from './http/metrics.ts';
-import { AgentPresence } from './realtime/agent-presence.ts';
+import { joinCluster, type Joined } from './cluster/connect.ts';
 import { attachRealtime } from './realtime/socket-server.ts';
+import { createLimits } from './security/rate-limits.ts';
 import { randomUUID } from 'node:crypto';
 import { DemoMerchant } from './merchant/demo-merchant.ts';
 import { HttpMerchantApi } from './merchant/http-merchant.ts';
@@ -51,6 +52,8 @@ export interface Tandem {
   dispatcher: Dispatcher;
   /** quality signals: outcomes, alarms, the control group, training examples (docs/QUALITY.md) */
   quality: QualityService;
+  /** this process among the nodes (one, or several sharing Redis): docs/SCALING.md */
+  cluster: Joined['cluster'];
   bootstrap: Bootstrap;
   knowledgeBase: KnowledgeBase;
   /** the merchant's systems the AI acts on (the demo merchant unless TANDEM_MERCHANT_API is set) */
@@ -75,10 +78,19 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
     throw error;
   }
 
+  let joined: Joined;
+  try {
+    joined = await joinCluster({ redisUrl: config.redisUrl, prefix: config.cluster.redisPrefix, nodeId: config.cluster.nodeId, log });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const { cluster, presence } = joined;
+  const limits = createLimits({ redis: joined.redis, prefix: `${config.cluster.redisPrefix}rl`, tuning: config.rateLimits });
+
   const knowledgeBase = KnowledgeBase.fromDirectory(config.knowledgeDir);
   const accounts = new AgentAccounts(store, clock);
   const bootstrap = await accounts.bootstrap(config.admin);
-  const presence = new AgentPresence();
   const merchant: MerchantApi = options.merchant ??
     (config.merchantApi
       ? new HttpMerchantApi({ baseUrl: config.merchantApi.url, ...(config.merchantApi.apiKey ? { apiKey: config.merchantApi.apiKey } : {}) })
@@ -104,19 +116,21 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
     triage,
     clock,
     ...(config.quality.controlShare > 0 ? { controlGroup: { share: config.quality.controlShare, random: Math.random } } : {}),
+    ...(cluster.claim ? { claim: cluster.claim.bind(cluster) } : {}),
   });
   desk.listen({ error: (error, context) => log.error({ err: error, context }, 'background task failed') });
 
+  const policy = new PolicyControl(triage, new QualityRecords(store.db), () => cluster.publish({ kind: 'policy' }));
   const quality = new QualityService({
     store,
     clock,
-    policy: new PolicyControl(triage, new QualityRecords(store.db)),
+    policy,
     alarmAction: config.quality.alarmAction,
     controlShare: config.quality.controlShare,
     onError: (error, context) => log.error({ err: error, context }, 'quality signals failed'),
+    sendAcknowledgement: (type, metric) => cluster.publish({ kind: 'alarm-acknowledged', type, metric }),
   });
-  await quality.start();
-  desk.listen(quality.listener());
+  await policy.load();
   quality.onAlarm((alarm) => log.warn({ alarm: { type: alarm.type, metric: alarm.metric, action: alarm.action } }, alarm.acknowledgedAt ? 'quality alarm acknowledged' : 'quality alarm'));
 
   const httpServer = createServer();
@@ -137,18 +151,42 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
     onOutcome: (type, outcome) => metrics.waitPromises.inc({ type: type ?? 'untyped', outcome }),
     onError: (error, context) => log.error({ err: error, context }, 'routing failed'),
   });
-  desk.listen(dispatcher.listener());
+  // Routing's promise model and the quality alarms have one owner, the leader: every node sends it what changed.
+  const leaderListeners = [dispatcher.listener(), quality.listener()];
+  desk.listen({ changed: (before, after) => cluster.publish({ kind: 'changed', before, after }) });
+  cluster.onMessage((message) => {
+    if (message.kind === 'policy') void policy.load().catch((error: unknown) => log.error({ err: error }, 'reloading the AI modes failed'));
+    if (!cluster.isLeader()) return;
+    if (message.kind === 'changed') for (const listener of leaderListeners) listener.changed?.(message.before, message.after);
+    if (message.kind === 'alarm-acknowledged') quality.release(message.type, message.metric);
+  });
   const app = createHttpApp({
     accounts,
+    limits,
     quality,
     store,
     metrics,
     log,
     distDir: options.distDir ?? resolve(REPO_ROOT, 'dist'),
     demoDir: resolve(REPO_ROOT, 'widget/demo'),
+    ...(config.redisUrl ? { redisHealthy: joined.redisHealthy } : {}),
+    trustProxy: config.trustProxy,
   });
   httpServer.on('request', app);
-  const realtime = attachRealtime({ httpServer, desk, accounts, presence, dispatcher, log, allowedOrigins: config.allowedOrigins });
+  const realtime = attachRealtime({
+    httpServer,
+    desk,
+    accounts,
+    presence,
+    dispatcher,
+    cluster,
+    log,
+    allowedOrigins: config.allowedOrigins,
+    limits,
+    identitySecret: config.identitySecret,
+    trustProxy: config.trustProxy,
+    ...(joined.adapter ? { adapter: joined.adapter } : {}),
+  });
   quality.onAlarm((alarm) => realtime.io.of('/agent').emit('alarm', alarm));
 
   await new Promise<void>((resolveListen, reject) => {
@@ -156,6 +194,25 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
     httpServer.listen(config.port, config.host, () => resolveListen());
   });
   const { port } = httpServer.address() as AddressInfo;
+
+  // Leading: rebuild the alarms from the store (they may have changed while another node led), then route.
+  let leading: Promise<void> = Promise.resolve();
+  cluster.onLeadership((leader) => {
+    log.info({ nodeId: cluster.nodeId }, leader ? 'leading: routing, grace timers and quality alarms run here' : 'following');
+    if (!leader) {
+      dispatcher.follow();
+      quality.follow();
+      return;
+    }
+    leading = quality.start().then(
+      () => {
+        if (cluster.isLeader()) dispatcher.lead();
+      },
+      (error: unknown) => log.error({ err: error }, 'taking the lead failed'),
+    );
+  });
+  cluster.start();
+  await leading; // alone, this process leads from the start
 
   let closing: Promise<void> | undefined;
   return {
@@ -165,6 +222,7 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
     desk,
     dispatcher,
     quality,
+    cluster,
     bootstrap,
     knowledgeBase,
     merchant,
@@ -172,9 +230,11 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
     close() {
       closing ??= (async () => {
         await desk.idle();
+        await leading;
         quality.stop();
         await quality.idle();
         await realtime.close();
+        await joined.close();
         httpServer.closeAllConnections();
         await new Promise<void>((done) => httpServer.close(() => done()));
         await store.close();

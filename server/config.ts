@@ -1,6 +1,8 @@
 // The environment, parsed once at start (../shared/CONTRACT.md section 2). Secrets come only from here.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseLimitTuning, parseTrustProxy, type LimitTuning, type TrustProxy } from './security/rate-limits.ts';
+import { IDENTITY_SECRET_MIN_BYTES } from './security/shop-identity.ts';
 
 const optional = z
   .string()
@@ -12,7 +14,9 @@ const Env = z.object({
   HOST: optional,
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: optional.refine((v) => !v || /^postgres(ql)?:\/\//.test(v), 'DATABASE_URL must start with postgres://'),
-  REDIS_URL: optional,
+  REDIS_URL: optional.refine((v) => !v || /^rediss?:\/\//.test(v), 'REDIS_URL must start with redis:// or rediss://'),
+  TANDEM_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,50}$/, 'TANDEM_REDIS_PREFIX may hold letters, digits and : _ . - (at most 50)').default('tandem:'),
+  TANDEM_NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'TANDEM_NODE_ID may hold letters, digits and _ . - (at most 64)').optional(),
   TANDEM_ADMIN_EMAIL: optional.refine((v) => !v || /^[^@\s]+@[^@\s]+$/.test(v), 'TANDEM_ADMIN_EMAIL must be an email address'),
   TANDEM_ADMIN_PASSWORD: optional.refine((v) => !v || v.length >= 8, 'TANDEM_ADMIN_PASSWORD must have at least 8 characters'),
   TANDEM_ALLOWED_ORIGINS: optional,
@@ -30,6 +34,17 @@ const Env = z.object({
   TANDEM_POLICY: optional,
   TANDEM_QUALITY_ALARM_ACTION: z.enum(['shadow', 'none']).default('shadow'),
   TANDEM_CONTROL_SHARE: z.coerce.number().min(0).max(0.2).default(0),
+  // Not trimmed: the secret is exactly what the shop signs with.
+  TANDEM_IDENTITY_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine(
+      (v) => !v || Buffer.byteLength(v) >= IDENTITY_SECRET_MIN_BYTES,
+      `TANDEM_IDENTITY_SECRET must have at least ${IDENTITY_SECRET_MIN_BYTES} bytes (HS256 needs a 256-bit key; e.g. \`openssl rand -base64 48\`)`,
+    ),
+  TANDEM_RATE_LIMITS: optional,
+  TANDEM_TRUST_PROXY: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -39,6 +54,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** several nodes: the prefix of every Redis key and channel, and this node's name (a fresh one by default) */
+  cluster: { redisPrefix: string; nodeId: string | undefined };
   admin: { email: string | undefined; password: string | undefined };
   allowedOrigins: string[];
   knowledgeDir: string;
@@ -54,6 +71,12 @@ export interface Config {
   policyFile: string | undefined;
   /** quality (docs/QUALITY.md): what an alarm does to its type's AI, and the control group's share */
   quality: { alarmAction: 'shadow' | 'none'; controlShare: number };
+  /** the secret shared with the shop's server for signed-in customers' tokens; undefined: verification off */
+  identitySecret: string | undefined;
+  /** limits other than the defaults (TANDEM_RATE_LIMITS, docs/SECURITY.md) */
+  rateLimits: Partial<LimitTuning>;
+  /** which peers are our proxies / load balancers, whose X-Forwarded-For names the client (TANDEM_TRUST_PROXY) */
+  trustProxy: TrustProxy;
   logLevel: string;
 }
 
@@ -72,9 +95,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(e.TANDEM_ADMIN_EMAIL) !== Boolean(e.TANDEM_ADMIN_PASSWORD)) {
     throw new Error('Bad environment: set both TANDEM_ADMIN_EMAIL and TANDEM_ADMIN_PASSWORD, or neither');
   }
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    throw new Error(
+      'Bad environment: REDIS_URL is set but DATABASE_URL is not. Several nodes share one PostgreSQL; the embedded store serves one process only. Set DATABASE_URL=postgres://…, or unset REDIS_URL to run one node.',
+    );
+  }
   const origins = (e.TANDEM_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   for (const origin of origins) {
     if (!/^https?:\/\/[^/]+$/.test(origin)) throw new Error(`Bad environment: TANDEM_ALLOWED_ORIGINS entry "${origin}" is not an origin like https://shop.example`);
+  }
+  let trustProxy: TrustProxy;
+  try {
+    trustProxy = parseTrustProxy(e.TANDEM_TRUST_PROXY ?? 'loopback');
+  } catch (error) {
+    throw new Error(`Bad environment: ${(error as Error).message}`, { cause: error });
+  }
+  let rateLimits: Partial<LimitTuning>;
+  try {
+    rateLimits = parseLimitTuning(e.TANDEM_RATE_LIMITS ?? '');
+  } catch (error) {
+    throw new Error(`Bad environment: TANDEM_RATE_LIMITS: ${(error as Error).message}`);
   }
   return {
     port: e.PORT,
@@ -82,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    cluster: { redisPrefix: e.TANDEM_REDIS_PREFIX, nodeId: e.TANDEM_NODE_ID },
     admin: { email: e.TANDEM_ADMIN_EMAIL, password: e.TANDEM_ADMIN_PASSWORD },
     allowedOrigins: origins,
     knowledgeDir: e.TANDEM_KNOWLEDGE_DIR ? resolve(e.TANDEM_KNOWLEDGE_DIR) : DEFAULT_KNOWLEDGE_DIR,
@@ -99,6 +140,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     waitConfidence: e.TANDEM_WAIT_CONFIDENCE,
     policyFile: e.TANDEM_POLICY ? resolve(e.TANDEM_POLICY) : undefined,
     quality: { alarmAction: e.TANDEM_QUALITY_ALARM_ACTION, controlShare: e.TANDEM_CONTROL_SHARE },
+    identitySecret: e.TANDEM_IDENTITY_SECRET,
+    rateLimits,
+    trustProxy,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -9,15 +9,17 @@ import { dispatch, orderWaiting, waitingChat, type AgentSlots } from './core/rou
 import { promiseWords } from '../shared/promise-words.ts';
 import type { NoPromiseReason } from './core/waittime/queue-model.ts';
 import { WaitPromises, type CurrentPromise, type IssuedPromise, type Outcome } from './core/waittime/wait-promises.ts';
-import type { AgentPresence } from './realtime/agent-presence.ts';
+import type { Presence } from './realtime/agent-presence.ts';
 import type { Store } from './store/store.ts';
 import type { AgentRef, DeskListener, SupportDesk } from './support-desk.ts';
 
 export interface DispatcherOptions {
   store: Store;
   desk: SupportDesk;
-  presence: AgentPresence;
+  presence: Presence;
   clock: Clock;
+  /** Nodes alive now (several nodes: their heartbeats in Redis); an agent's consoles on a dead node are gone. */
+  liveNodes?: () => Promise<Set<string>>;
   /** assign waiting chats to the best free agent by themselves (agents may still pick from the queue) */
   autoAssign: boolean;
   /** the share of promises to keep, e.g. 0.9 */
@@ -33,6 +35,9 @@ export interface QueueView {
   items: QueueItem[];
   info: Map<string, QueueInfo>;
 }
+
+/** How often the leader re-reads presence and the queue on its own. */
+const TICK_MS = 2000;
 
 const NO_NUMBER: Record<NoPromiseReason, string> = {
   no_agents:
@@ -50,9 +55,15 @@ export class Dispatcher {
   readonly #assignedAt = new Map<string, number>();
   /** what each waiting customer was last told, so a change is announced once */
   readonly #told = new Map<string, QueueInfo>();
-  readonly #graceTimers = new Map<string, NodeJS.Timeout>();
+  /** each agent's skills as last read from presence (the promise model learns who served what) */
+  readonly #skills = new Map<string, InteractionType[] | null>();
+  #graceTimer: NodeJS.Timeout | null = null;
   #deadlineTimer: NodeJS.Timeout | null = null;
+  #tickTimer: NodeJS.Timeout | null = null;
   #onDeadline: (() => void) | null = null;
+  #onTick: (() => void) | null = null;
+  /** Only the leader routes, promises and runs the grace timers (server/cluster/cluster.ts). */
+  #leading = false;
 
   constructor(options: DispatcherOptions) {
     this.#o = options;
@@ -71,7 +82,7 @@ export class Dispatcher {
         const now = this.#o.clock.now();
         if (after.state === 'queued' && before.state === 'ai') this.promises.arrived(now, waitingChat(after));
         if (before.state === 'queued' && after.state === 'agent') {
-          this.promises.served(now, waitingChat(before), after.agentId ? (this.#o.presence.get(after.agentId)?.skills ?? null) : null);
+          this.promises.served(now, waitingChat(before), after.agentId ? (this.#skills.get(after.agentId) ?? null) : null);
           this.#assignedAt.set(after.id, now);
         }
         if (before.state === 'queued' && after.state === 'closed') this.promises.abandoned(now, waitingChat(before));
@@ -90,14 +101,21 @@ export class Dispatcher {
     this.#onDeadline = fn;
   }
 
+  /** Call `fn` on the leader's every tick, to refresh the queue quietly (only changes need telling). */
+  onTick(fn: () => void): void {
+    this.#onTick = fn;
+  }
+
   /** Routing's view of the agents: presence plus what each holds now. */
   async #agents(): Promise<AgentSlots[]> {
     const held = new Map<string, (InteractionType | null)[]>();
     for (const c of await this.#o.store.assigned()) if (c.agentId) held.set(c.agentId, [...(held.get(c.agentId) ?? []), c.type]);
-    return this.#o.presence.entries().map(([id, entry]) => ({
+    const entries = await this.#o.presence.entries();
+    for (const [id, entry] of entries) this.#skills.set(id, entry.skills);
+    return entries.map(([id, entry]) => ({
       id,
       // An agent inside the grace period after disconnecting keeps their chats but takes no new ones.
-      status: entry.status === 'online' && entry.sockets.size === 0 ? 'away' : entry.status,
+      status: entry.status === 'online' && entry.connections === 0 ? 'away' : entry.status,
       capacity: entry.capacity,
       skills: entry.skills,
       holding: held.get(id) ?? [],
@@ -114,11 +132,15 @@ export class Dispatcher {
     let agents = await this.#agents();
     if (this.#o.autoAssign) {
       const plan = dispatch(agents, orderWaiting(conversations.map(waitingChat)));
+      const byAgent = new Map(agents.map((a) => [a.id, a]));
+      const names = new Map((await this.#o.presence.entries()).map(([id, e]) => [id, e.name]));
       for (const { conversationId, agentId } of plan) {
-        const entry = this.#o.presence.get(agentId);
-        if (!entry) continue;
+        const name = names.get(agentId);
+        if (name === undefined) continue;
         try {
-          await this.#o.desk.accept(conversationId, { id: agentId, name: entry.name });
+          // The capacity is checked again in the assignment's own transaction: a click on another node may have
+          // taken the slot since this plan was made.
+          await this.#o.desk.accept(conversationId, { id: agentId, name }, byAgent.get(agentId)?.capacity);
         } catch (error) {
           if (!(error instanceof DomainError)) this.#o.onError?.(error, 'auto-assign');
         }
@@ -183,34 +205,78 @@ export class Dispatcher {
     return this.#told.get(conversationId);
   }
 
-  /** An agent picks a chat from the queue by hand: refused when they are already at capacity. */
+  /**
+   * An agent picks a chat from the queue by hand: refused when they are already at capacity. The check runs in
+   * the assignment's transaction with the agent's row locked, so two clicks on two nodes cannot both pass it.
+   */
   async accept(conversationId: string, agent: AgentRef): Promise<Conversation> {
-    const entry = this.#o.presence.get(agent.id);
-    const held = await this.#o.store.heldBy(agent.id);
-    if (entry && held.length >= entry.capacity && !held.some((c) => c.id === conversationId)) {
-      throw new DomainError('invalid_state', `You already have ${held.length} chats, your capacity. Close one, or raise your capacity, to take another.`);
+    const entry = await this.#o.presence.get(agent.id);
+    return this.#o.desk.accept(conversationId, agent, entry?.capacity);
+  }
+
+  /** This node leads now: route, promise, and run the grace timers from what presence and the store say. */
+  lead(): void {
+    if (this.#leading) return;
+    this.#leading = true;
+    const tick = () => {
+      void this.#tick().finally(() => {
+        if (!this.#leading) return;
+        this.#tickTimer = setTimeout(tick, TICK_MS);
+        this.#tickTimer.unref();
+      });
+    };
+    tick();
+  }
+
+  /** Another node leads: drop the timers (the model's memory of promises goes with the role). */
+  follow(): void {
+    this.#leading = false;
+    for (const timer of [this.#graceTimer, this.#deadlineTimer, this.#tickTimer]) if (timer) clearTimeout(timer);
+    this.#graceTimer = this.#deadlineTimer = this.#tickTimer = null;
+    this.#told.clear();
+  }
+
+  get leading(): boolean {
+    return this.#leading;
+  }
+
+  /**
+   * The leader's heartbeat: forget consoles of nodes that died (their agents' grace periods start), re-arm the
+   * grace timers, and refresh the queue so nothing depends on a bus message that was lost.
+   */
+  async #tick(): Promise<void> {
+    try {
+      if (this.#o.liveNodes) await this.#o.presence.prune(await this.#o.liveNodes(), this.#o.clock.now());
+      await this.presenceChanged();
+      this.#onTick?.();
+    } catch (error) {
+      this.#o.onError?.(error, 'leader tick');
     }
-    return this.#o.desk.accept(conversationId, agent);
   }
 
-  /** The agent's last console disconnected: after the grace period their chats go back to the front of the queue. */
-  agentLeft(agentId: string): void {
-    this.agentBack(agentId);
-    const timer = setTimeout(() => {
-      this.#graceTimers.delete(agentId);
-      const entry = this.#o.presence.get(agentId);
-      if (entry && entry.sockets.size > 0) return;
-      void this.#requeueHeld(agentId).catch((error: unknown) => this.#o.onError?.(error, 'requeue after grace'));
-    }, this.#o.graceMs);
-    timer.unref();
-    this.#graceTimers.set(agentId, timer);
-  }
-
-  /** The agent reconnected within the grace period: they keep their chats. */
-  agentBack(agentId: string): void {
-    const timer = this.#graceTimers.get(agentId);
-    if (timer) clearTimeout(timer);
-    this.#graceTimers.delete(agentId);
+  /**
+   * Someone's presence changed (on any node). An agent whose last console left keeps their chats for the grace
+   * period; after it, their chats go back to the front of the queue. The deadlines are data (when they left),
+   * so a new leader re-arms them after a node dies.
+   */
+  async presenceChanged(): Promise<void> {
+    if (!this.#leading) return;
+    if (this.#graceTimer) clearTimeout(this.#graceTimer);
+    this.#graceTimer = null;
+    const now = this.#o.clock.now();
+    let next = Infinity;
+    for (const [agentId, entry] of await this.#o.presence.entries()) {
+      if (entry.connections > 0 || entry.leftAt === null) continue;
+      const due = entry.leftAt + this.#o.graceMs;
+      if (due <= now) await this.#requeueHeld(agentId);
+      else next = Math.min(next, due);
+    }
+    if (next !== Infinity && this.#leading) {
+      this.#graceTimer = setTimeout(() => {
+        void this.presenceChanged().catch((error: unknown) => this.#o.onError?.(error, 'requeue after grace'));
+      }, next - now + 10);
+      this.#graceTimer.unref();
+    }
   }
 
   async #requeueHeld(agentId: string): Promise<void> {
@@ -218,8 +284,6 @@ export class Dispatcher {
   }
 
   close(): void {
-    if (this.#deadlineTimer) clearTimeout(this.#deadlineTimer);
-    for (const timer of this.#graceTimers.values()) clearTimeout(timer);
-    this.#graceTimers.clear();
+    this.follow();
   }
 }

@@ -2,6 +2,7 @@
 import { pino } from 'pino';
 import { startTandem } from './app.ts';
 import { loadConfig, type Config } from './config.ts';
+import { redactUrl } from './cluster/connect.ts';
 
 let config: Config;
 try {
@@ -12,7 +13,6 @@ try {
 }
 
 const log = pino({ level: config.logLevel });
-if (config.redisUrl) log.warn('REDIS_URL is set, but running as one node of several is not built yet; running as a single node.');
 
 try {
   const tandem = await startTandem({ config, log });
@@ -29,6 +29,7 @@ try {
       `  Widget script:        ${url}/widget.js`,
       `  Health / metrics:     ${url}/healthz  ${url}/metrics`,
       `  Storage:              ${tandem.store.dialect === 'sqlite' ? 'embedded SQLite' : 'PostgreSQL'} at ${tandem.store.location}`,
+      `  Nodes:                ${config.redisUrl ? `one of several through Redis at ${redactUrl(config.redisUrl)} (this is ${tandem.cluster.nodeId})` : 'this one (set REDIS_URL and DATABASE_URL to run several)'}`,
       `  Knowledge base:       ${tandem.knowledgeBase.articles} articles from ${config.knowledgeDir}`,
       `  Replies:              ${config.llm ? `LLM ${config.llm.model} at ${config.llm.baseUrl ?? 'OpenAI'} (the embedded responder is the fallback)` : 'embedded responder (set OPENAI_BASE_URL and TANDEM_MODEL for an LLM)'}`,
       `  Merchant API:         ${config.merchantApi ? config.merchantApi.url : 'built-in demo merchant (try order LP-10001 with ana@example.com)'}`,

@@ -1,7 +1,7 @@
 // The application layer: runs the pure conversation core against the store, asks the responder, and tells
 // listeners (the Socket.IO adapter, metrics) what changed. It knows nothing of sockets or HTTP.
 import { randomUUID } from 'node:crypto';
-import type { AssignedPayload, InteractionType, Message, QueueItem, TriageView } from '../shared/protocol.ts';
+import type { AssignedPayload, InteractionType, Message, QueueItem, ShopIdentity, TriageView } from '../shared/protocol.ts';
 import { isoNow, type Clock } from './core/clock.ts';
 import {
   agentSays,
@@ -11,8 +11,10 @@ import {
   customerSays,
   DomainError,
   evolveAll,
+  mayResume,
   noteAssistant,
   open,
+  openedIdentity,
   requeue,
   rate,
   recordTriage,
@@ -33,7 +35,24 @@ import { hashToken, newToken } from './auth/tokens.ts';
 import { addressIn, daysIn, emailsIn, isNo, isYes, orderNumbersIn } from './responder/intents.ts';
 import { asksForPerson } from './core/triage/person-request.ts';
 import type { Responder } from './responder/responder.ts';
-import { ConcurrencyError, DuplicateClientIdError, type Store } from './store/store.ts';
+import { CapacityError, ConcurrencyError, DuplicateClientIdError, type AppendGuard, type Store } from './store/store.ts';
+
+/** Claims held in this process: a key is free when never taken or when its time ran out. */
+function localClaims(now: () => number): (key: string, ttlMs: number) => Promise<boolean> {
+  const until = new Map<string, number>();
+  let swept = 0;
+  return async (key, ttlMs) => {
+    const t = now();
+    if ((until.get(key) ?? 0) > t) return false;
+    // Forget expired claims now and then, not on every call (hundreds of messages a second).
+    if (t - swept > ttlMs) {
+      for (const [k, u] of until) if (u <= t) until.delete(k);
+      swept = t;
+    }
+    until.set(key, t + ttlMs);
+    return true;
+  };
+}
 
 /** What the desk tells the outside world. Every method is optional. */
 export interface DeskListener {
@@ -67,7 +86,15 @@ export interface SupportDeskOptions {
   newId?: () => string;
   /** The control group (docs/QUALITY.md): the share of the AI's chats served by people, and the draw. */
   controlGroup?: { share: number; random: () => number };
+  /**
+   * Take a key for this node unless a live node holds it (several nodes: server/cluster/cluster.ts); so one
+   * node answers each customer message. Default: this process only.
+   */
+  claim?: (key: string, ttlMs: number) => Promise<boolean>;
 }
+
+/** How long a node's claim to answer a message lasts: longer than any answer (the LLM's timeout is 45 s). */
+const ANSWER_CLAIM_MS = 120_000;
 
 const MAX_RETRIES = 8;
 
@@ -110,11 +137,14 @@ export class SupportDesk {
   readonly #ctx: CoreContext;
   readonly #triage: Triage;
   readonly #control: { share: number; random: () => number } | undefined;
+  readonly #claim: (key: string, ttlMs: number) => Promise<boolean>;
   readonly #listeners: DeskListener[] = [];
   /** AI answers still being composed, so shutdown and tests can wait for them. */
   readonly #pending = new Set<Promise<void>>();
   /** The answer in progress per conversation: answers to one conversation are composed one after another. */
   readonly #answering = new Map<string, Promise<void>>();
+  /** The message being stored per conversation: a customer's messages are stored one after another. */
+  readonly #storing = new Map<string, Promise<void>>();
 
   constructor(options: SupportDeskOptions) {
     this.#store = options.store;
@@ -122,6 +152,7 @@ export class SupportDesk {
     this.#ctx = { clock: options.clock, newId: options.newId ?? randomUUID };
     this.#triage = options.triage;
     this.#control = options.controlGroup;
+    this.#claim = options.claim ?? localClaims(() => this.#ctx.clock.now());
   }
 
   listen(listener: DeskListener): void {
@@ -145,6 +176,7 @@ export class SupportDesk {
   async #run(
     conversationId: string,
     decide: (c: Conversation) => ConversationEvent[],
+    guard?: AppendGuard,
   ): Promise<{ before: Conversation; after: Conversation; messages: Message[] }> {
     for (let attempt = 0; ; attempt++) {
       const before = await this.#store.findConversation(conversationId);
@@ -153,7 +185,7 @@ export class SupportDesk {
       if (events.length === 0) return { before, after: before, messages: [] };
       const after = evolveAll(before, events);
       try {
-        const messages = await this.#store.append(before, after, events);
+        const messages = await this.#store.append(before, after, events, guard);
         if (messages.length) this.#emit('messages', after, messages);
         if (before.state !== after.state || before.rating !== after.rating) this.#emit('changed', before, after);
         return { before, after, messages };
@@ -164,19 +196,32 @@ export class SupportDesk {
     }
   }
 
-  /** Start a new conversation with the AI; returns its customer token (shown once, stored hashed). */
-  async openConversation(visitor?: string): Promise<{ conversation: Conversation; token: string }> {
+  /**
+   * Start a new conversation with the AI, for the signed-in shop user `identity` when given; returns its
+   * customer token (shown once, stored hashed).
+   */
+  async openConversation(visitor?: string, identity?: ShopIdentity): Promise<{ conversation: Conversation; token: string }> {
     const token = newToken();
-    const { conversation, events } = open(this.#ctx, this.#ctx.newId());
+    const { conversation, events } = open(this.#ctx, this.#ctx.newId(), identity);
     const opened = evolveAll(conversation, events);
     // The widget's visitor id, hashed: it tells a returning customer (recontact) without keeping the id itself.
     await this.#store.createConversation(opened, hashToken(token), events, visitor ? hashToken(`visitor:${visitor}`) : null);
     return { conversation: opened, token };
   }
 
-  /** The conversation a customer token opens, or null. */
-  async resume(token: string): Promise<Conversation | null> {
-    return this.#store.findConversationByToken(hashToken(token));
+  /**
+   * The conversation a customer token opens, or null; null too when it was opened for a signed-in shop user
+   * and `identity` (verified, of this handshake) is not that user.
+   */
+  async resume(token: string, identity: ShopIdentity | null = null): Promise<Conversation | null> {
+    const conversation = await this.#store.findConversationByToken(hashToken(token));
+    if (!conversation) return null;
+    return mayResume(await this.identity(conversation.id), identity) ? conversation : null;
+  }
+
+  /** The shop identity a conversation was opened with, or null (an anonymous customer). */
+  async identity(conversationId: string): Promise<ShopIdentity | null> {
+    return openedIdentity(await this.#store.events(conversationId));
   }
 
   async conversation(conversationId: string): Promise<Conversation | null> {
@@ -193,13 +238,44 @@ export class SupportDesk {
    * the conversation it answers in the background, unless the customer asked for a person.
    */
   async customerMessage(conversationId: string, input: { clientId: string; text: string }): Promise<{ message: Message; duplicate: boolean }> {
-    const stored = await this.#storeOnce(conversationId, input.clientId, (c) => customerSays(c, this.#ctx, input));
+    const stored = await this.#inArrivalOrder(conversationId, () => this.#storeOnce(conversationId, input.clientId, (c) => customerSays(c, this.#ctx, input)));
     if (!stored.after) return { message: stored.message, duplicate: true };
-    const { message } = stored;
-    const { decision, after, messages } = await this.#triageTurn(conversationId, message, stored.after);
+    await this.#respondTo(conversationId, stored.message, stored.after);
+    return { message: stored.message, duplicate: false };
+  }
+
+  /**
+   * A stored customer message that nobody answered: the node composing the answer died (several nodes). When
+   * the conversation is with the AI and its last message is the customer's, and no live node has claimed the
+   * answer, triage and answer it here. Returns false when a live node still holds the claim (ask again later).
+   */
+  async answerUnanswered(conversationId: string): Promise<boolean> {
+    if (this.#answering.has(conversationId) || this.#storing.has(conversationId)) return true;
+    const conversation = await this.#store.findConversation(conversationId);
+    if (!conversation || conversation.state !== 'ai') return true;
+    const last = (await this.#store.messages(conversationId)).at(-1);
+    if (!last || last.from !== 'customer') return true;
+    if (!(await this.#claimAnswer(last.id))) return false;
+    await this.#respondTo(conversationId, last, conversation, true);
+    return true;
+  }
+
+  /** Claim the answer to a message for this node; a failing claim store must not leave a customer unanswered. */
+  async #claimAnswer(messageId: string): Promise<boolean> {
+    try {
+      return await this.#claim(`answer:${messageId}`, ANSWER_CLAIM_MS);
+    } catch (error) {
+      this.#emit('error', error, 'claiming an answer');
+      return true;
+    }
+  }
+
+  /** Triage a stored customer message and act on the decision: a person, or the AI's answer in the background. */
+  async #respondTo(conversationId: string, message: Message, stored: Conversation, claimed = false): Promise<void> {
+    const { decision, after, messages } = await this.#triageTurn(conversationId, message, stored);
     if (after.state === 'queued') this.#emit('queueChanged');
     if (after.state === 'ai') {
-      if (decision && this.#joinsControlGroup(stored.after, after, decision)) {
+      if (decision && this.#joinsControlGroup(stored, after, decision)) {
         await this.requestHandoff(conversationId, 'control');
       } else if (decision?.route === 'human') {
         const note = handoffNote(decision);
@@ -208,10 +284,30 @@ export class SupportDesk {
       } else {
         // Off-topic turns go to the responder too: it knows whether the AI just asked for this very answer.
         const outOfScope = decision?.outOfScope ?? false;
-        this.#background(this.#answerInTurn(conversationId, message.text, outOfScope, { conversation: after, messages }), 'ai answer');
+        // Claimed so that a node taking over after this one died does not answer it a second time.
+        if (claimed || (await this.#claimAnswer(message.id))) {
+          this.#background(this.#answerInTurn(conversationId, message.text, outOfScope, { conversation: after, messages }), 'ai answer');
+        }
       }
     }
-    return { message, duplicate: false };
+  }
+
+  /**
+   * Store a conversation's messages in the order they arrived: a widget that comes back online sends what it
+   * kept all at once, and concurrent writers retrying on the version check could otherwise swap them.
+   */
+  #inArrivalOrder<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+    const before = this.#storing.get(conversationId) ?? Promise.resolve();
+    const result = before.then(work, work);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#storing.set(conversationId, settled);
+    void settled.then(() => {
+      if (this.#storing.get(conversationId) === settled) this.#storing.delete(conversationId);
+    });
+    return result;
   }
 
   /** Whether the turn that first typed this conversation sends it to the control group. */
@@ -322,11 +418,19 @@ export class SupportDesk {
     return after;
   }
 
-  /** An agent takes a waiting conversation; exactly one agent wins a race for it. */
-  async accept(conversationId: string, agent: AgentRef): Promise<Conversation> {
-    const { after } = await this.#run(conversationId, (c) => assign(c, this.#ctx, agent));
-    this.#emit('queueChanged');
-    return after;
+  /**
+   * An agent takes a waiting conversation; exactly one agent wins a race for it. With `capacity`, refused when
+   * the agent already holds that many chats, checked in the same transaction as the assignment.
+   */
+  async accept(conversationId: string, agent: AgentRef, capacity?: number): Promise<Conversation> {
+    try {
+      const { after } = await this.#run(conversationId, (c) => assign(c, this.#ctx, agent), capacity === undefined ? undefined : { agentId: agent.id, capacity });
+      this.#emit('queueChanged');
+      return after;
+    } catch (error) {
+      if (!(error instanceof CapacityError)) throw error;
+      throw new DomainError('invalid_state', `You already have ${error.holding} chats, your capacity. Close one, or raise your capacity, to take another.`);
+    }
   }
 
   /** Put an agent's chat back at the front of the queue (they left and did not come back in time). */
@@ -407,7 +511,7 @@ export class SupportDesk {
     if (!conversation) throw new DomainError('not_found', 'No such conversation.');
     const messages = await this.#store.messages(conversationId);
     const triage = triageView(conversation);
-    const brief = handoffBrief(conversation, messages);
+    const brief = handoffBrief({ ...conversation, identity: await this.identity(conversationId) }, messages);
     return {
       conversationId,
       summary: briefText(brief),

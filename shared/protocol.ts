@@ -8,6 +8,8 @@ import type { QualityAlarmView } from './quality.ts';
 export const MESSAGE_MAX_LENGTH = 2000;
 /** Longest CSAT comment accepted. */
 export const COMMENT_MAX_LENGTH = 1000;
+/** Longest identity token accepted in the customer handshake (a signed JWT of a few claims is about 300). */
+export const IDENTITY_MAX_LENGTH = 2000;
 
 export const INTERACTION_TYPES = [
   'account_status',
@@ -81,7 +83,23 @@ export type ErrorCode =
   | 'forbidden'
   | 'unauthorized'
   | 'rate_limited'
+  /** storage could not be reached: nothing was stored; send the same thing again (same clientId) later */
+  | 'unavailable'
   | 'internal';
+
+/**
+ * Why a customer handshake was refused: the `message` of the client's `connect_error`; `data.message` says it
+ * in words, and `data.retryAfterSeconds` comes with `rate_limited`.
+ */
+export type CustomerRefusal = 'invalid_auth' | 'rate_limited' | 'invalid_identity' | 'identity_not_configured' | 'internal';
+
+/** Who the shop's own server says a signed-in customer is, from a token it signed (docs/SECURITY.md). */
+export interface ShopIdentity {
+  /** the shop's user id (the token's `sub`) */
+  userId: string;
+  email?: string;
+  name?: string;
+}
 
 export interface ErrorBody {
   code: ErrorCode;
@@ -111,6 +129,8 @@ export const CustomerAuth = z.object({
   after: z.number().int().nonnegative().optional(),
   /** a random id the widget keeps per browser, so a customer who comes back is recognised (recontact) */
   visitor: z.string().min(8).max(100).optional(),
+  /** a short-lived JWT the shop's server signed for a signed-in shop user (docs/SECURITY.md) */
+  identity: z.string().min(1).max(IDENTITY_MAX_LENGTH).optional(),
 });
 
 export const CustomerMessageInput = z.object({ clientId, text });
@@ -213,6 +233,8 @@ export interface HandoffBrief {
   wants: string;
   /** who the customer proved to be (an order number with its email), when they did */
   customer?: { name: string; email: string };
+  /** who the shop says the customer is: signed in at the shop, verified by the shop's signed token */
+  signedIn?: ShopIdentity;
   /** what the AI did and found, oldest first: identity checked, orders looked up, actions taken or refused */
   aiSteps: AiStep[];
   /** why it came to a person: the trigger and triage's reasons */

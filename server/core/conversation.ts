@@ -2,7 +2,7 @@
 // decision over the current conversation that returns the events to append, or refuses with a DomainError.
 // `evolve` folds an event into the conversation; the store keeps both the log and the folded projection.
 // ai → queued → agent → closed; a conversation may also close from ai or queued (the customer leaves).
-import type { ConversationState, ErrorCode, InteractionType, Priority, Sender } from '../../shared/protocol.ts';
+import type { ConversationState, ErrorCode, InteractionType, Priority, Sender, ShopIdentity } from '../../shared/protocol.ts';
 import { isoNow, type Clock } from './clock.ts';
 import { higherPriority } from './queue.ts';
 import type { TriageRecord } from './triage/triage.ts';
@@ -35,7 +35,8 @@ const TRIGGER_REASON: Record<HandoffTrigger, string> = {
 export type Closer = 'customer' | 'agent' | 'system';
 
 export type ConversationEvent =
-  | { type: 'opened'; at: string }
+  /** `identity`: the customer was signed in at the shop (a verified token); the conversation stays theirs */
+  | { type: 'opened'; at: string; identity?: ShopIdentity }
   | { type: 'message'; at: string; message: NewMessage }
   | { type: 'handoff_requested'; at: string; trigger: HandoffTrigger; reason: string }
   | { type: 'assigned'; at: string; agentId: string; agentName: string }
@@ -180,10 +181,24 @@ function ended(): DomainError {
   return new DomainError('invalid_state', 'This conversation has ended. Start a new conversation to write again.');
 }
 
-/** A new conversation with the AI. */
-export function open(ctx: CoreContext, id: string): { conversation: Conversation; events: ConversationEvent[] } {
+/** A new conversation with the AI; `identity` when the shop vouched for who the customer is. */
+export function open(ctx: CoreContext, id: string, identity?: ShopIdentity): { conversation: Conversation; events: ConversationEvent[] } {
   const at = isoNow(ctx.clock);
-  return { conversation: blankConversation(id, at), events: [{ type: 'opened', at }] };
+  return { conversation: blankConversation(id, at), events: [identity ? { type: 'opened', at, identity } : { type: 'opened', at }] };
+}
+
+/** The shop identity a conversation was opened with (its first event), or null for an anonymous one. */
+export function openedIdentity(events: readonly ConversationEvent[]): ShopIdentity | null {
+  const first = events[0];
+  return first?.type === 'opened' ? (first.identity ?? null) : null;
+}
+
+/**
+ * Whether a customer token may resume a conversation: one opened for a signed-in shop user only by a handshake
+ * carrying a verified token of the same user (a shared computer after logout must not show their chat).
+ */
+export function mayResume(opened: ShopIdentity | null, presented: ShopIdentity | null): boolean {
+  return opened === null || presented?.userId === opened.userId;
 }
 
 export const SECRETS_MASKED_TEXT =

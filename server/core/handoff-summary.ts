@@ -1,7 +1,7 @@
 // What the agent reads first on a handoff, so they need not ask again what the customer already told the AI:
 // what the customer wants, who they proved to be, what the AI already did and found, why it came to a person,
 // the signals, and a suggested next step.
-import type { AiStep, HandoffBrief } from '../../shared/protocol.ts';
+import type { AiStep, HandoffBrief, ShopIdentity } from '../../shared/protocol.ts';
 import { STEP_LABELS, TYPE_LABELS } from '../../shared/interaction-labels.ts';
 import type { Conversation, NewMessage } from './conversation.ts';
 
@@ -22,6 +22,8 @@ function clip(text: string, max = 160): string {
 type BriefSource = Pick<Conversation, 'handoffReason' | 'type' | 'priority'> & {
   triage?: Conversation['triage'];
   assistant?: Conversation['assistant'];
+  /** the shop user the conversation was opened for (a verified token), if any */
+  identity?: ShopIdentity | null;
 };
 
 /** The handoff summary in parts, from the conversation and its messages. */
@@ -59,6 +61,7 @@ export function handoffBrief(conversation: BriefSource, messages: readonly Pick<
   const aiSteps: AiStep[] = (memory?.steps ?? []).map(({ kind, text }) => ({ kind, text }));
   const brief: HandoffBrief = { wants, aiSteps, reasons, signals, nextStep: nextStep(conversation, aiSteps) };
   if (memory?.customer) brief.customer = { name: memory.customer.name, email: memory.customer.email };
+  if (conversation.identity) brief.signedIn = conversation.identity;
   return brief;
 }
 
@@ -83,15 +86,22 @@ export function nextStep(conversation: BriefSource, steps: readonly AiStep[]): s
   } else {
     step = 'Continue from the assistant\'s last answer; the customer should not need to repeat anything.';
   }
-  if (!memory?.customer && conversation.type !== 'novel_product') step = `Verify the customer (order number and email) before discussing their account. ${step}`;
+  if (!memory?.customer && !conversation.identity && conversation.type !== 'novel_product') step = `Verify the customer (order number and email) before discussing their account. ${step}`;
   if (distressed) step = `The customer is distressed: acknowledge that first. ${step}`;
   return step;
+}
+
+/** "Ann Lee <ann@example.com>, user id 42": what the shop's token told of the customer. */
+export function shopUser(identity: ShopIdentity): string {
+  const who = [identity.name, identity.email && `<${identity.email}>`].filter(Boolean).join(' ');
+  return who ? `${who}, user id ${identity.userId}` : `user id ${identity.userId}`;
 }
 
 /** The brief as plain text (the `summary` field, logs, email). */
 export function briefText(brief: HandoffBrief): string {
   const lines = [`Wants: ${brief.wants}`];
   lines.push(brief.customer ? `Customer: ${brief.customer.name} <${brief.customer.email}> (verified)` : 'Customer: not verified');
+  if (brief.signedIn) lines.push(`Signed in at the shop as ${shopUser(brief.signedIn)} (verified)`);
   lines.push(`Why a person: ${brief.reasons.join('; ')}`);
   if (brief.aiSteps.length) {
     lines.push('What the assistant did:');

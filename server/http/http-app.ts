@@ -7,8 +7,10 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { describeIssues, InteractionTypeParam, LoginInput, PolicyChangeInput } from '../../shared/protocol.ts';
 import type { AgentAccounts } from '../auth/agent-accounts.ts';
+import type { TrustProxy } from '../security/rate-limits.ts';
 import type { Store } from '../store/store.ts';
 import type { QualityService } from '../quality/quality-service.ts';
+import { createLimits, type Limits } from '../security/rate-limits.ts';
 import type { TandemMetrics } from './metrics.ts';
 
 export interface HttpOptions {
@@ -21,6 +23,12 @@ export interface HttpOptions {
   distDir: string;
   /** The demo shop page's folder. */
   demoDir: string;
+  /** rate limits (server/security/rate-limits.ts); this process counting alone when not given */
+  limits?: Limits;
+  /** which peers are our proxies (TANDEM_TRUST_PROXY); loopback by default */
+  trustProxy?: TrustProxy;
+  /** Several nodes: is Redis answering? (for /healthz) */
+  redisHealthy?: () => Promise<boolean>;
 }
 
 function bearer(req: Request): string | undefined {
@@ -30,9 +38,10 @@ function bearer(req: Request): string | undefined {
 
 export function createHttpApp(options: HttpOptions): express.Express {
   const { accounts, quality, store, metrics, log, distDir, demoDir } = options;
+  const limits = options.limits ?? createLimits();
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', options.trustProxy ?? 'loopback');
 
   const widgetFile = join(distDir, 'widget.js');
   const consoleDir = join(distDir, 'console');
@@ -70,13 +79,18 @@ export function createHttpApp(options: HttpOptions): express.Express {
     }),
   );
 
+  // 503 when storage is unreachable (nothing can be stored, so nothing can be acknowledged). Redis down is
+  // `degraded`, still 200: this node keeps serving the customers connected to it, and taking every node out
+  // of the load balancer at once would turn a Redis blip into an outage.
   app.get('/healthz', async (_req, res) => {
+    const redis = options.redisHealthy ? await options.redisHealthy() : null;
+    const degraded = redis === false ? { degraded: ['redis'] } : {};
     try {
       await store.ping();
-      res.json({ ok: true });
+      res.json({ ok: true, ...degraded });
     } catch (error) {
       log.error({ err: error }, 'health check failed');
-      res.status(503).json({ ok: false, error: { code: 'internal', message: 'storage unreachable' } });
+      res.status(503).json({ ok: false, ...degraded, error: { code: 'storage_unreachable', message: `storage unreachable: ${(error as Error).message}` } });
     }
   });
 
@@ -86,18 +100,43 @@ export function createHttpApp(options: HttpOptions): express.Express {
 
   const api = express.Router();
   api.use(express.json({ limit: '16kb' }));
+  const tooMany = (res: express.Response, retryAfterSeconds: number, message: string) => {
+    res.status(429).set('Retry-After', String(retryAfterSeconds)).json({ error: { code: 'rate_limited', message } });
+  };
+  const waitText = (seconds: number) => (seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`);
   api.post('/auth/login', async (req, res) => {
+    const ip = req.ip ?? '';
+    const fromIp = await limits.loginFrom(ip);
+    if (!fromIp.ok) {
+      log.warn({ ip }, 'sign-ins over the limit');
+      tooMany(res, fromIp.retryAfterSeconds, `Too many sign-in attempts from your network. Try again in ${waitText(fromIp.retryAfterSeconds)}.`);
+      return;
+    }
     const parsed = LoginInput.safeParse(req.body ?? {});
     if (!parsed.success) {
       res.status(400).json({ error: { code: 'invalid_payload', message: describeIssues(parsed.error) } });
       return;
     }
-    const session = await accounts.login(parsed.data.email, parsed.data.password);
+    const { email, password } = parsed.data;
+    // Counted before the password is checked, and refused while locked even when the password is right.
+    const forEmail = await limits.loginAs(email);
+    if (!forEmail.ok) {
+      log.warn({ email, ip }, 'sign-in refused: account locked after failed sign-ins');
+      const failures = limits.tuning.loginLockout.points;
+      tooMany(
+        res,
+        forEmail.retryAfterSeconds,
+        `This account is locked after ${failures} failed sign-ins in a row. Try again in ${waitText(forEmail.retryAfterSeconds)}.`,
+      );
+      return;
+    }
+    const session = await accounts.login(email, password);
     if (!session) {
-      log.warn({ email: parsed.data.email, ip: req.ip }, 'failed sign-in');
+      log.warn({ email, ip }, 'failed sign-in');
       res.status(401).json({ error: { code: 'unauthorized', message: 'Wrong email or password.' } });
       return;
     }
+    await limits.loginSucceeded(email);
     log.info({ agentId: session.agent.id }, 'agent signed in');
     res.json(session);
   });

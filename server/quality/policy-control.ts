@@ -13,15 +13,22 @@ export class PolicyControl {
   readonly #configured: TriagePolicy;
   readonly #overrides = new Map<InteractionType, PolicyOverride>();
 
-  constructor(triage: Triage, records: QualityRecords) {
+  readonly #onChange: () => void;
+
+  /** `onChange` is told after every change is stored (several nodes: so the others load it). */
+  constructor(triage: Triage, records: QualityRecords, onChange: () => void = () => {}) {
     this.#triage = triage;
     this.#records = records;
     this.#configured = triage.policy;
+    this.#onChange = onChange;
   }
 
-  /** Apply the overrides kept in the store. */
+  /** Apply the overrides kept in the store; a type without one gets its configured mode back. */
   async load(): Promise<void> {
-    for (const o of await this.#records.policyOverrides()) {
+    const stored = await this.#records.policyOverrides();
+    this.#overrides.clear();
+    for (const type of INTERACTION_TYPES) this.#triage.setMode(type, this.#configured[type].ai);
+    for (const o of stored) {
       if (o.type === 'fraud_security' && o.ai !== 'off') continue;
       this.#overrides.set(o.type, o);
       this.#triage.setMode(o.type, o.ai);
@@ -43,6 +50,7 @@ export class PolicyControl {
       this.#overrides.set(type, override);
       await this.#records.setPolicyOverride(override);
     }
+    this.#onChange();
   }
 
   view(): Record<InteractionType, TypePolicyView> {

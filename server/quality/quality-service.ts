@@ -25,6 +25,8 @@ export const RECONTACT_DAYS = 7;
 /** How far back the alarms' baselines are rebuilt from at start. */
 const REPLAY_DAYS = 90;
 const DRIFT_WEEKS = 12;
+/** How far back the owner of the alarms looks for ended conversations it never heard of. */
+const RECONCILE_DAYS = 7;
 
 export interface QualityOptions {
   store: Store;
@@ -35,6 +37,11 @@ export interface QualityOptions {
   controlShare: number;
   tuning?: Partial<AlarmTuning>;
   onError?: (error: unknown, context: string) => void;
+  /**
+   * Where an acknowledgement goes to reach the alarms' owner, the leader (several nodes: the bus; it comes
+   * back as `release`). Without it, this process owns the alarms.
+   */
+  sendAcknowledgement?: (type: InteractionType, metric: AlarmMetric) => void;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -62,8 +69,13 @@ export class QualityService {
     this.#alarms = new QualityAlarms(this.#model, options.tuning);
   }
 
-  /** Rebuild the prediction and the alarms' state from the stored outcomes, then settle recontacts hourly. */
+  /**
+   * Own the alarms (this process, or the cluster's leader): rebuild the prediction and the alarms' state from the
+   * stored outcomes, take in conversations that ended without an outcome (their news was lost, e.g. while the
+   * leader changed), then settle recontacts hourly. Calling it again rebuilds.
+   */
   async start(): Promise<void> {
+    clearInterval(this.#sweep);
     await this.#policy.load();
     const model = new SatisfactionModel();
     const alarms = new QualityAlarms(model, this.#options.tuning);
@@ -84,9 +96,29 @@ export class QualityService {
     }
     this.#alarms = alarms;
     this.#model = model;
-    this.#sweep = setInterval(() => this.#enqueue(() => this.settleRecontacts(), 'recontact'), 3_600_000);
+    const sweep = () => {
+      this.#enqueue(() => this.#reconcile(), 'reconcile');
+      this.#enqueue(() => this.settleRecontacts(), 'recontact');
+    };
+    this.#sweep = setInterval(sweep, 3_600_000);
     this.#sweep.unref();
-    this.#enqueue(() => this.settleRecontacts(), 'recontact');
+    sweep();
+  }
+
+  /** Another node owns the alarms now: stop the sweep (this node's copy of the alarms goes stale). */
+  follow(): void {
+    clearInterval(this.#sweep);
+    this.#sweep = undefined;
+  }
+
+  /** Conversations that ended (or were rated) in the last days with no outcome (or no rating) for them yet. */
+  async #reconcile(): Promise<void> {
+    const since = iso(this.#clock.now() - RECONCILE_DAYS * DAY_MS);
+    for (const id of await this.records.closedWithoutOutcome(since)) {
+      const conversation = await this.#store.findConversation(id);
+      if (conversation) await this.#closed(conversation);
+    }
+    for (const { conversationId, score } of await this.records.ratedWithoutScore(since)) await this.#rated(conversationId, score);
   }
 
   stop(): void {
@@ -218,9 +250,15 @@ export class QualityService {
     if (alarm.acknowledgedAt) return alarm;
     const view = { ...alarm, acknowledgedAt: iso(this.#clock.now()), acknowledgedBy: by.name };
     await this.records.saveAlarm(view);
-    this.#alarms.acknowledge(alarm.type, alarm.metric as AlarmMetric);
+    if (this.#options.sendAcknowledgement) this.#options.sendAcknowledgement(alarm.type, alarm.metric as AlarmMetric);
+    else this.release(alarm.type, alarm.metric as AlarmMetric);
     this.#tell(view);
     return view;
+  }
+
+  /** An alarm was acknowledged (on any node): it stops standing here and its test runs again. */
+  release(type: InteractionType, metric: AlarmMetric): void {
+    this.#enqueue(async () => this.#alarms.acknowledge(type, metric), 'release');
   }
 
   /** A lead sets a type's AI mode (for example back to on after an alarm). */

@@ -1,12 +1,14 @@
-// Which agents are connected, their status, capacity and skills. In one process for now; the scale-out issue
-// moves it to Redis behind the same methods.
+// Which agents are connected, their status, capacity and skills. `MemoryPresence` serves one process;
+// `RedisPresence` (server/cluster/redis-presence.ts) shares the same state between nodes, so a customer on
+// node A is routed to an agent whose console is connected to node B.
 import type { InteractionType, PresenceStatus } from '../../shared/protocol.ts';
 
 export const DEFAULT_CAPACITY = 3;
 
 export interface PresenceEntry {
   name: string;
-  sockets: Set<string>;
+  /** consoles connected now, on any node */
+  connections: number;
   status: PresenceStatus;
   capacity: number;
   /** the types they take; null: every type */
@@ -17,11 +19,51 @@ export interface PresenceEntry {
   leftAt: number | null;
 }
 
-export class AgentPresence {
-  readonly #agents = new Map<string, PresenceEntry>();
+export interface PresenceChange {
+  capacity?: number;
+  skills?: InteractionType[] | null;
+}
 
-  /** A console connected; the agent is online unless they chose otherwise earlier. */
-  connect(agent: { id: string; name: string }, socketId: string, now: number): PresenceEntry {
+export interface Presence {
+  /** A console connected (`connection` is unique across nodes); the agent is online unless they chose otherwise earlier. */
+  connect(agent: { id: string; name: string }, connection: string, now: number): Promise<PresenceEntry>;
+  /** A console disconnected; true when it was the agent's last one (their grace period starts). */
+  disconnect(agentId: string, connection: string, now: number): Promise<boolean>;
+  set(agentId: string, status: PresenceStatus, change: PresenceChange, now: number): Promise<PresenceEntry | undefined>;
+  get(agentId: string): Promise<PresenceEntry | undefined>;
+  /** Every agent known, connected or not. */
+  entries(): Promise<[string, PresenceEntry][]>;
+  /**
+   * Forget the connections of nodes that are gone (their process died without saying goodbye); returns the
+   * agents left with no console, whose grace period starts at `now`.
+   */
+  prune(liveNodes: ReadonlySet<string>, now: number): Promise<string[]>;
+  /**
+   * Put back this node's consoles when the shared state lost them (Redis restarted empty): the agent comes
+   * back as it was last seen here. Does nothing while the state is there.
+   */
+  restore(agentId: string, last: PresenceEntry, connections: readonly string[]): Promise<void>;
+}
+
+interface MemoryEntry extends Omit<PresenceEntry, 'connections'> {
+  sockets: Set<string>;
+}
+
+const view = (e: MemoryEntry): PresenceEntry => ({
+  name: e.name,
+  connections: e.sockets.size,
+  status: e.status,
+  capacity: e.capacity,
+  skills: e.skills,
+  idleSince: e.idleSince,
+  leftAt: e.leftAt,
+});
+
+/** Presence for one process. */
+export class MemoryPresence implements Presence {
+  readonly #agents = new Map<string, MemoryEntry>();
+
+  async connect(agent: { id: string; name: string }, connection: string, now: number): Promise<PresenceEntry> {
     let entry = this.#agents.get(agent.id);
     if (!entry) {
       entry = { name: agent.name, sockets: new Set(), status: 'online', capacity: DEFAULT_CAPACITY, skills: null, idleSince: now, leftAt: null };
@@ -31,44 +73,42 @@ export class AgentPresence {
       entry.status = 'online';
       entry.idleSince = now;
     }
-    entry.sockets.add(socketId);
+    entry.sockets.add(connection);
     entry.leftAt = null;
-    return entry;
+    return view(entry);
   }
 
-  /** A console disconnected; returns true when it was the agent's last one (their grace period starts). */
-  disconnect(agentId: string, socketId: string, now: number): boolean {
+  async disconnect(agentId: string, connection: string, now: number): Promise<boolean> {
     const entry = this.#agents.get(agentId);
-    if (!entry) return false;
-    entry.sockets.delete(socketId);
-    if (entry.sockets.size > 0) return false;
+    if (!entry || !entry.sockets.delete(connection) || entry.sockets.size > 0) return false;
     entry.leftAt = now;
     return true;
   }
 
-  set(agentId: string, status: PresenceStatus, options: { capacity?: number; skills?: InteractionType[] | null } = {}, now = Date.now()): PresenceEntry | undefined {
+  async set(agentId: string, status: PresenceStatus, change: PresenceChange, now: number): Promise<PresenceEntry | undefined> {
     const entry = this.#agents.get(agentId);
     if (!entry) return undefined;
     if (status === 'online' && entry.status !== 'online') entry.idleSince = now;
     entry.status = status;
-    if (options.capacity !== undefined) entry.capacity = options.capacity;
-    if (options.skills !== undefined) entry.skills = options.skills;
-    return entry;
+    if (change.capacity !== undefined) entry.capacity = change.capacity;
+    if (change.skills !== undefined) entry.skills = change.skills;
+    return view(entry);
   }
 
-  get(agentId: string): PresenceEntry | undefined {
-    return this.#agents.get(agentId);
+  async get(agentId: string): Promise<PresenceEntry | undefined> {
+    const entry = this.#agents.get(agentId);
+    return entry && view(entry);
   }
 
-  /** Every agent known since the start, connected or not. */
-  entries(): [string, PresenceEntry][] {
-    return [...this.#agents];
+  async entries(): Promise<[string, PresenceEntry][]> {
+    return [...this.#agents].map(([id, entry]) => [id, view(entry)]);
   }
 
-  /** Agents connected and online. */
-  available(): number {
-    let count = 0;
-    for (const entry of this.#agents.values()) if (entry.sockets.size > 0 && entry.status === 'online') count++;
-    return count;
+  async prune(): Promise<string[]> {
+    return []; // one process: its connections die with it
+  }
+
+  async restore(): Promise<void> {
+    // one process: nothing else holds the state, so nothing can lose it
   }
 }

@@ -4,7 +4,7 @@
 // `agent:<agentId>` (one agent's consoles), `agents` (every console, for the queue).
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
-import { Server, type Namespace, type Socket } from 'socket.io';
+import { Server, type Namespace, type ServerOptions, type Socket } from 'socket.io';
 import {
   AcceptInput,
   AgentAuth,
@@ -23,19 +23,26 @@ import {
   type AgentIdentity,
   type AgentServerEvents,
   type CustomerClientEvents,
+  type CustomerRefusal,
   type CustomerServerEvents,
+  type ShopIdentity,
   type StatePayload,
 } from '../../shared/protocol.ts';
 import type { AgentAccounts } from '../auth/agent-accounts.ts';
 import type { Conversation } from '../core/conversation.ts';
 import type { DeskListener, SupportDesk } from '../support-desk.ts';
 import { acknowledger } from './acknowledge.ts';
-import type { AgentPresence } from './agent-presence.ts';
+import { clientAddress, type TrustProxy, createLimits, type Limits } from '../security/rate-limits.ts';
+import { ShopIdentityVerifier } from '../security/shop-identity.ts';
+import type { Presence, PresenceChange, PresenceEntry } from './agent-presence.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Dispatcher } from '../dispatcher.ts';
 
 interface CustomerData {
   conversationId: string;
   token: string;
+  /** the client's address, for the per-IP limits */
+  address: string;
   after?: number;
 }
 interface AgentData {
@@ -57,15 +64,31 @@ const DELTA_BATCH_MS = 30;
 /** Largest Socket.IO packet accepted, in bytes: a message of 2 000 characters is far below it. */
 const MAX_PACKET_BYTES = 64 * 1024;
 
+/** When to look again at a message whose answer a live node claimed: after a dead node's heartbeat expires. */
+const UNANSWERED_RETRY_MS = 12_000;
+
+/** How often a node puts its consoles back into shared presence if Redis lost them (a restart without data). */
+const PRESENCE_RESTORE_MS = 3000;
+
 export interface RealtimeOptions {
   httpServer: HttpServer;
   desk: SupportDesk;
   accounts: AgentAccounts;
-  presence: AgentPresence;
+  presence: Presence;
   dispatcher: Dispatcher;
+  /** this node among the others: the leader routes and tells the queue; the rest forward to it */
+  cluster: Cluster;
+  /** the Socket.IO adapter factory shared by the nodes (server/cluster/); the in-memory adapter without one */
+  adapter?: ServerOptions['adapter'];
   log: Logger;
   /** Origins allowed to open customer connections besides the server's own. */
   allowedOrigins: readonly string[];
+  /** rate limits (server/security/rate-limits.ts); each process counting alone when not given */
+  limits?: Limits;
+  /** TANDEM_IDENTITY_SECRET: verifies signed-in shop users' tokens; unset, any token offered is refused */
+  identitySecret?: string | undefined;
+  /** which peers are our proxies, whose X-Forwarded-For names the client (TANDEM_TRUST_PROXY) */
+  trustProxy?: TrustProxy;
 }
 
 /** True when the request comes from the server's own origin (the Host it was sent to). */
@@ -78,11 +101,14 @@ function sameOrigin(req: IncomingMessage, origin: string): boolean {
 }
 
 export function attachRealtime(options: RealtimeOptions): { io: Server; close(): Promise<void> } {
-  const { desk, accounts, presence, dispatcher, log } = options;
+  const { desk, accounts, presence, dispatcher, cluster, log } = options;
+  const limits = options.limits ?? createLimits();
+  const identities = new ShopIdentityVerifier(options.identitySecret, { now: () => desk.clockNow() });
   const allowed = new Set(options.allowedOrigins);
   const io = new Server(options.httpServer, {
     maxHttpBufferSize: MAX_PACKET_BYTES,
     serveClient: false,
+    ...(options.adapter ? { adapter: options.adapter } : {}),
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
     // The CORS option covers only HTTP long-polling; this check covers the WebSocket handshake too.
     allowRequest: (req, callback) => {
@@ -111,20 +137,85 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
     chain = chain.then(work).catch((error: unknown) => log.error({ err: error, context }, 'notification failed'));
   }
 
-  async function publishQueue(): Promise<void> {
+  // What was last sent, so the leader's periodic refresh tells only what changed.
+  let lastItems = '';
+  const lastInfo = new Map<string, string>();
+  /**
+   * The leader's view of the queue, to every console and every waiting customer on every node (the adapter
+   * carries the emits). `quiet`: only what changed since the last time; `force`: customers told anyway.
+   */
+  async function publishQueue(quiet: boolean, force: ReadonlySet<string>): Promise<void> {
     const { items, info } = await dispatcher.refresh();
-    agents.to('agents').emit('queue', { items });
-    for (const [conversationId, queue] of info) customers.to(room(conversationId)).emit('state', { state: 'queued', queue });
+    // Compared without the fields that change every second by themselves (the consoles count those down).
+    const itemsJson = JSON.stringify(items.map(({ waitedSeconds: _w, dueInSeconds: _d, ...rest }) => rest));
+    if (!quiet || itemsJson !== lastItems) agents.to('agents').emit('queue', { items });
+    lastItems = itemsJson;
+    for (const id of lastInfo.keys()) if (!info.has(id)) lastInfo.delete(id);
+    for (const [conversationId, queue] of info) {
+      const json = JSON.stringify(queue);
+      if (!quiet || force.has(conversationId) || lastInfo.get(conversationId) !== json) {
+        customers.to(room(conversationId)).emit('state', { state: 'queued', queue });
+      }
+      lastInfo.set(conversationId, json);
+    }
   }
-  let queueDirty = false;
-  function queueChanged(): void {
-    if (queueDirty) return; // a refresh is already scheduled and will read the latest queue
-    queueDirty = true;
+  let queueDirty: { quiet: boolean; customers: Set<string> } | null = null;
+  /** Ask for the queue to be told again: here on the leader, through the bus elsewhere. */
+  function queueChanged(request: { quiet?: boolean; customer?: string } = {}): void {
+    if (!cluster.isLeader()) {
+      if (!request.quiet) cluster.publish(request.customer ? { kind: 'queue', customer: request.customer } : { kind: 'queue' });
+      return;
+    }
+    if (queueDirty) {
+      // a refresh is already scheduled and will read the latest queue
+      queueDirty.quiet &&= request.quiet === true;
+      if (request.customer) queueDirty.customers.add(request.customer);
+      return;
+    }
+    queueDirty = { quiet: request.quiet === true, customers: new Set(request.customer ? [request.customer] : []) };
     notify('queue', async () => {
-      queueDirty = false;
-      await publishQueue();
+      const { quiet, customers: told } = queueDirty!;
+      queueDirty = null;
+      if (cluster.isLeader()) await publishQueue(quiet, told);
     });
   }
+  // This node's consoles and what presence last said of each agent, to put them back if Redis lost them.
+  const local = new Map<string, { sockets: Set<string>; last: PresenceEntry }>();
+  const restoreTimer = setInterval(() => {
+    for (const [agentId, { sockets, last }] of local) {
+      presence.restore(agentId, last, [...sockets]).catch((error: unknown) => log.warn({ err: error, agentId }, 'presence restore failed'));
+    }
+  }, PRESENCE_RESTORE_MS);
+  restoreTimer.unref();
+  function remember(agentId: string, entry: PresenceEntry): void {
+    const mine = local.get(agentId);
+    if (mine) mine.last = entry;
+  }
+
+  /**
+   * Answer a customer message whose answer died with its node. A live node may still hold the claim (it is
+   * answering, or it died a moment ago and its heartbeat has not expired yet): ask again once it would have.
+   */
+  function answerUnanswered(conversationId: string, attempt: number): void {
+    desk.answerUnanswered(conversationId).then(
+      (settled) => {
+        if (!settled && attempt < 3) setTimeout(() => answerUnanswered(conversationId, attempt + 1), UNANSWERED_RETRY_MS).unref();
+      },
+      (error: unknown) => log.error({ err: error, conversationId }, 'answering an unanswered message failed'),
+    );
+  }
+
+  /** Presence changed here: the leader re-reads it (grace timers; customers' texts depend on who is online). */
+  function presenceChanged(): void {
+    cluster.publish({ kind: 'presence' });
+  }
+  cluster.onMessage((message) => {
+    if (message.kind === 'queue' && cluster.isLeader()) queueChanged(message.customer ? { customer: message.customer } : {});
+    if (message.kind === 'presence' && cluster.isLeader()) {
+      void dispatcher.presenceChanged().catch((error: unknown) => log.error({ err: error }, 'presence change failed'));
+      queueChanged();
+    }
+  });
 
   // Replies being streamed: text gathered since the last emit, per message id.
   const streams = new Map<string, { conversationId: string; buffer: string; timer: NodeJS.Timeout | null }>();
@@ -184,7 +275,7 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
         }
       });
     },
-    queueChanged,
+    queueChanged: () => queueChanged(),
     aiTyping(conversationId, active) {
       if (!active) {
         // The reply is over; a stream it left without a stored message (the answer failed) is dropped.
@@ -196,22 +287,43 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
     },
   };
   desk.listen(listener);
-  dispatcher.onDeadline(queueChanged);
+  dispatcher.onDeadline(() => queueChanged());
+  dispatcher.onTick(() => queueChanged({ quiet: true }));
 
   // ---- /customer ----
   customers.use((socket, next) => {
     const origin = socket.handshake.headers.origin;
+    const address = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], options.trustProxy);
+    // The connect_error's message is the code; its data says it in words.
+    const refuse = (code: CustomerRefusal, message: string, extra: object = {}) => next(Object.assign(new Error(code), { data: { message, ...extra } }));
     void (async () => {
+      const allowed = await limits.customerConnection(address);
+      if (!allowed.ok) {
+        log.warn({ ip: address, origin }, 'customer connections over the limit');
+        const retryAfterSeconds = allowed.retryAfterSeconds;
+        return refuse('rate_limited', `Too many connections from your network: please try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+      }
       const auth = CustomerAuth.safeParse(socket.handshake.auth ?? {});
       if (!auth.success) return next(new Error('invalid_auth'));
-      const resumed = auth.data.token ? await desk.resume(auth.data.token) : null;
+      // A token offered is verified or refused, never ignored: a bad one must not make the customer anonymous.
+      let identity: ShopIdentity | null = null;
+      if (auth.data.identity !== undefined) {
+        const checked = await identities.verify(auth.data.identity);
+        if (!checked.ok) {
+          log.info({ ip: address, origin, code: checked.code, reason: checked.message }, 'shop sign-in token refused');
+          return refuse(checked.code, checked.message);
+        }
+        identity = checked.identity;
+      }
+      // A conversation opened for a signed-in shop user resumes only for that user; anyone else gets a new one.
+      const resumed = auth.data.token ? await desk.resume(auth.data.token, identity) : null;
       if (resumed && auth.data.token) {
-        socket.data = { conversationId: resumed.id, token: auth.data.token };
+        socket.data = { conversationId: resumed.id, token: auth.data.token, address };
         if (auth.data.after !== undefined) socket.data.after = auth.data.after;
       } else {
-        const { conversation, token } = await desk.openConversation(auth.data.visitor);
-        socket.data = { conversationId: conversation.id, token };
-        log.info({ conversationId: conversation.id, origin }, 'conversation opened');
+        const { conversation, token } = await desk.openConversation(auth.data.visitor, identity ?? undefined);
+        socket.data = { conversationId: conversation.id, token, address };
+        log.info({ conversationId: conversation.id, origin, signedIn: identity !== null }, 'conversation opened');
       }
       next();
     })().catch((error: unknown) => {
@@ -222,7 +334,7 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
 
   customers.on('connection', (socket) => {
     const { conversationId, token } = socket.data;
-    const ack = acknowledger(log.child({ conversationId }));
+    const ack = acknowledger(log.child({ conversationId }), (event) => limits.customerEvent(socket.id, socket.data.address, event));
 
     // Join first, then read: a message stored in between arrives twice (deduped by id), never not at all.
     void socket.join(room(conversationId));
@@ -232,8 +344,10 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
       const messages = await desk.messages(conversationId, socket.data.after);
       socket.emit('session', { token, conversationId, state: conversation.state, messages, rated: conversation.rating !== null });
       socket.emit('state', await statePayload(conversation));
-      // A waiting customer who reconnects hears their place and promise afresh.
-      if (conversation.state === 'queued') queueChanged();
+      // A waiting customer who reconnects hears their place and promise afresh (from the leader).
+      if (conversation.state === 'queued') queueChanged({ customer: conversationId });
+      // Their last message may have lost its answer with the node that was composing it.
+      if (conversation.state === 'ai' && messages.at(-1)?.from === 'customer') answerUnanswered(conversationId, 1);
     })().catch((error: unknown) => log.error({ err: error, conversationId }, 'session failed'));
 
     socket.on('message', ack('message', CustomerMessageInput, async (input) => ({ message: (await desk.customerMessage(conversationId, input)).message })));
@@ -277,27 +391,35 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
 
   agents.on('connection', (socket: Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentData>) => {
     const { agent } = socket.data;
-    const ack = acknowledger(log.child({ agentId: agent.id }));
-    const entry = presence.connect(agent, socket.id, desk.clockNow());
-    dispatcher.agentBack(agent.id);
+    const ack = acknowledger(log.child({ agentId: agent.id }), () => limits.agentEvent(socket.id));
     void socket.join(['agents', agentRoom(agent.id)]);
-    socket.emit('me', { agent, status: entry.status, capacity: entry.capacity, skills: entry.skills });
+    // Presence lives in Redis with several nodes: every later change of this socket's presence waits for this.
+    const connected = presence.connect(agent, socket.id, desk.clockNow());
     void (async () => {
+      const entry = await connected;
+      const mine = local.get(agent.id) ?? { sockets: new Set<string>(), last: entry };
+      mine.sockets.add(socket.id);
+      local.set(agent.id, mine);
+      remember(agent.id, entry);
+      socket.emit('me', { agent, status: entry.status, capacity: entry.capacity, skills: entry.skills });
+      presenceChanged();
       socket.emit('queue', { items: await desk.queue() });
       for (const held of await desk.heldBy(agent.id)) {
         await socket.join(room(held.id));
         socket.emit('assigned', await desk.assignment(held.id));
       }
     })().catch((error: unknown) => log.error({ err: error, agentId: agent.id }, 'agent catch-up failed'));
-    queueChanged(); // customers' queue texts depend on whether anyone is online
 
-    socket.on('presence', ack('presence', PresenceInput, ({ status, capacity, skills }) => {
-      const options: { capacity?: number; skills?: typeof skills } = {};
-      if (capacity !== undefined) options.capacity = capacity;
-      if (skills !== undefined) options.skills = skills;
-      const updated = presence.set(agent.id, status, options as Parameters<AgentPresence['set']>[2], desk.clockNow())!;
+    socket.on('presence', ack('presence', PresenceInput, async ({ status, capacity, skills }) => {
+      const change: PresenceChange = {};
+      if (capacity !== undefined) change.capacity = capacity;
+      if (skills !== undefined) change.skills = skills;
+      await connected;
+      const updated = await presence.set(agent.id, status, change, desk.clockNow());
+      if (!updated) throw new Error(`no presence for agent ${agent.id}`);
+      remember(agent.id, updated);
       agents.to(agentRoom(agent.id)).emit('me', { agent, status: updated.status, capacity: updated.capacity, skills: updated.skills });
-      queueChanged();
+      presenceChanged();
       return { status: updated.status, capacity: updated.capacity, skills: updated.skills };
     }));
     socket.on('accept', ack('accept', AcceptInput, async ({ conversationId }) => {
@@ -320,16 +442,24 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
       return {};
     }));
     socket.on('disconnect', () => {
-      if (presence.disconnect(agent.id, socket.id, desk.clockNow())) {
-        dispatcher.agentLeft(agent.id);
-        queueChanged();
-      }
+      const now = desk.clockNow();
+      const mine = local.get(agent.id);
+      mine?.sockets.delete(socket.id);
+      if (mine && mine.sockets.size === 0) local.delete(agent.id);
+      connected
+        .then(() => presence.disconnect(agent.id, socket.id, now))
+        .then((last) => {
+          // Their last console: the leader starts the grace period (their chats wait for them, then requeue).
+          if (last) presenceChanged();
+        })
+        .catch((error: unknown) => log.error({ err: error, agentId: agent.id }, 'presence disconnect failed'));
     });
   });
 
   return {
     io,
     async close() {
+      clearInterval(restoreTimer);
       dispatcher.close();
       await chain;
       await new Promise<void>((resolve) => io.close(() => resolve()));

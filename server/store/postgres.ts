@@ -30,6 +30,9 @@ export async function openPostgresStore(databaseUrl: string, options: { schema?:
     types,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  // An idle connection that breaks (PostgreSQL restarted, the network dropped) is dropped from the pool; without
+  // a listener the pool's 'error' event would end the process. The next query opens a new connection.
+  pool.on('error', () => {});
   const url = new URL(databaseUrl);
   url.password = url.password ? '***' : '';
   const location = `${url.toString()}${schema ? ` (schema ${schema})` : ''}`;

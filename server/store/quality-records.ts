@@ -84,6 +84,33 @@ export class QualityRecords {
     return rows.map((r) => JSON.parse(r.data) as InteractionOutcome);
   }
 
+  /** Conversations closed at or after `since` (ISO) that have no outcome. */
+  async closedWithoutOutcome(since: string): Promise<string[]> {
+    const rows = await this.#db
+      .selectFrom('conversations as c')
+      .leftJoin('interaction_outcomes as o', 'o.conversation_id', 'c.id')
+      .select('c.id')
+      .where('c.state', '=', 'closed')
+      .where('c.closed_at', '>=', since)
+      .where('o.conversation_id', 'is', null)
+      .orderBy('c.closed_at')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Rated conversations closed at or after `since` whose outcome has no rating yet. */
+  async ratedWithoutScore(since: string): Promise<{ conversationId: string; score: number }[]> {
+    const rows = await this.#db
+      .selectFrom('conversations as c')
+      .innerJoin('interaction_outcomes as o', 'o.conversation_id', 'c.id')
+      .select(['c.id', 'c.csat_score'])
+      .where('c.closed_at', '>=', since)
+      .where('c.csat_score', 'is not', null)
+      .where('o.csat_score', 'is', null)
+      .execute();
+    return rows.map((r) => ({ conversationId: r.id, score: Number(r.csat_score) }));
+  }
+
   async saveAlarm(alarm: QualityAlarmView): Promise<void> {
     const row = { type: alarm.type, metric: alarm.metric, at: alarm.at, acknowledged_at: alarm.acknowledgedAt, data: JSON.stringify(alarm) };
     await this.#db

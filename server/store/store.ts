@@ -31,6 +31,34 @@ export class DuplicateClientIdError extends Error {
   }
 }
 
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+/** Whether an error says the database could not be reached (rather than that a query was wrong). */
+export function isStorageUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
+    if (/Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** The agent already holds `holding` chats, at or over the capacity the assignment was checked against. */
+export class CapacityError extends Error {
+  readonly holding: number;
+  constructor(agentId: string, holding: number) {
+    super(`agent ${agentId} already holds ${holding} chats`);
+    this.name = 'CapacityError';
+    this.holding = holding;
+  }
+}
+
+/** Checked inside an append's transaction: the agent it assigns holds fewer than `capacity` chats. */
+export interface AppendGuard {
+  agentId: string;
+  capacity: number;
+}
+
 export interface AgentRecord {
   id: string;
   email: string;
@@ -239,9 +267,10 @@ export class Store {
    * projection, atomically. Throws ConcurrencyError when another writer got there first, and
    * DuplicateClientIdError when a message's clientId is already stored.
    */
-  async append(before: Conversation, after: Conversation, events: readonly ConversationEvent[]): Promise<Message[]> {
+  async append(before: Conversation, after: Conversation, events: readonly ConversationEvent[], guard?: AppendGuard): Promise<Message[]> {
     try {
       return await this.db.transaction().execute(async (tx) => {
+        if (guard) await this.#checkCapacity(tx, guard, before.id);
         const { numUpdatedRows } = await tx
           .updateTable('conversations')
           .set(conversationColumns(after))
@@ -258,6 +287,22 @@ export class Store {
       }
       throw error;
     }
+  }
+
+  /**
+   * Count the agent's chats with their row locked (PostgreSQL: FOR UPDATE, so concurrent assignments to the same
+   * agent from any node queue up here; SQLite: one writer at a time already).
+   */
+  async #checkCapacity(tx: Transaction<Database>, guard: AppendGuard, conversationId: string): Promise<void> {
+    if (this.dialect === 'postgres') await tx.selectFrom('agents').select('id').where('id', '=', guard.agentId).forUpdate().execute();
+    const { holding } = await tx
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<number>().as('holding'))
+      .where('agent_id', '=', guard.agentId)
+      .where('state', '=', 'agent')
+      .where('id', '!=', conversationId)
+      .executeTakeFirstOrThrow();
+    if (Number(holding) >= guard.capacity) throw new CapacityError(guard.agentId, Number(holding));
   }
 
   async #insertEvents(tx: Transaction<Database>, conversationId: string, events: readonly ConversationEvent[]): Promise<Message[]> {

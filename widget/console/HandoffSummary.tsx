@@ -18,6 +18,20 @@ function Customer({ customer }: { customer: HandoffBrief['customer'] }) {
   );
 }
 
+/** The shop account the customer was signed in to, as the shop's signed token told it. */
+function SignedIn({ identity }: { identity: NonNullable<HandoffBrief['signedIn']> }) {
+  return (
+    <dd class="brief__customer">
+      {identity.name && <span class="brief__name">{identity.name}</span>}{' '}
+      {identity.email && <span class="brief__email">{identity.email}</span>}{' '}
+      <span class="muted">user id {identity.userId}</span>{' '}
+      <span class="step-kind" data-kind="verified">
+        Verified
+      </span>
+    </dd>
+  );
+}
+
 function AiSteps({ steps }: { steps: readonly AiStep[] }) {
   if (steps.length === 0) return <dd class="muted">Nothing yet.</dd>;
   return (
@@ -53,6 +67,12 @@ function Brief({ brief }: { brief: HandoffBrief }) {
         <dt>Customer</dt>
         <Customer customer={brief.customer} />
       </div>
+      {brief.signedIn && (
+        <div class="brief__part">
+          <dt>Signed in at the shop</dt>
+          <SignedIn identity={brief.signedIn} />
+        </div>
+      )}
       <div class="brief__part">
         <dt>What the assistant did</dt>
         <AiSteps steps={brief.aiSteps ?? []} />

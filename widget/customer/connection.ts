@@ -6,6 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import type {
   AckResult,
   CustomerClientEvents,
+  CustomerRefusal,
   CustomerServerEvents,
   ErrorCode,
   Message,
@@ -24,12 +25,20 @@ const OPEN_KEY = 'tandem:open';
 /** Refusals that retrying the same message cannot fix: drop it and tell the customer why. */
 const FINAL_ERRORS: ReadonlySet<ErrorCode> = new Set(['too_long', 'invalid_payload', 'invalid_state']);
 const ACK_TIMEOUT_MS = 10_000;
+/** Refusals that pass (storage down for a moment, too many messages at once): sent again by themselves. */
+const RETRY_LATER: ReadonlySet<ErrorCode> = new Set(['unavailable', 'rate_limited', 'internal']);
+const AUTO_RETRIES = 6;
+/** automatic resends so far, per clientId */
+const retries = new Map<string, number>();
+let retryNotice: string | null = null;
 const COULD_NOT_REACH = 'We could not reach the server. Please try again.';
 
 type CustomerSocket = Socket<CustomerServerEvents, CustomerClientEvents>;
 
 let socket: CustomerSocket | null = null;
 let serverOrigin = '';
+/** The shop's signed token for a signed-in customer (the tag's data-identity), passed on unread. */
+let shopIdentity: () => string | undefined = () => undefined;
 /** Whether the handshake of the current connection carried `after` (then `session` holds only newer messages). */
 let sentAfter = false;
 /** A `session` arrived on the current connection, so messages can be sent straight away. */
@@ -128,6 +137,9 @@ function emitMessage(p: PendingMessage): void {
   socket?.emit('message', { clientId: p.clientId, text: p.text }, (res) => {
     batch(() => {
       if (res.ok) {
+        retries.delete(p.clientId);
+        // The trouble passed: its notice goes.
+        if (retryNotice && chat.notice.value === retryNotice) chat.notice.value = null;
         const current = chat.conversationId.value;
         // An ack from before "Start a new conversation" belongs to the old transcript.
         if (current && res.message.conversationId !== current) {
@@ -136,8 +148,17 @@ function emitMessage(p: PendingMessage): void {
         return;
       }
       chat.notice.value = res.error.message;
+      const tries = retries.get(p.clientId) ?? 0;
       if (FINAL_ERRORS.has(res.error.code)) setPending(chat.pending.value.filter((x) => x.clientId !== p.clientId));
-      else setPending(chat.pending.value.map((x) => (x.clientId === p.clientId ? { ...x, failed: true } : x)));
+      else if (RETRY_LATER.has(res.error.code) && tries < AUTO_RETRIES) {
+        // Still pending, not failed: the same clientId goes again after 1, 2, 4… s (the server stores it once).
+        retries.set(p.clientId, tries + 1);
+        retryNotice = res.error.message;
+        setTimeout(() => {
+          const still = chat.pending.value.find((x) => x.clientId === p.clientId && !x.failed);
+          if (still && socket?.connected && ready) emitMessage(still);
+        }, Math.min(1000 * 2 ** tries, 30_000));
+      } else setPending(chat.pending.value.map((x) => (x.clientId === p.clientId ? { ...x, failed: true } : x)));
     });
   });
 }
@@ -151,7 +172,9 @@ function createSocket(): CustomerSocket {
       const after = token ? chat.lastSeq() : undefined;
       sentAfter = after !== undefined;
       const visitor = visitorId();
-      cb(token ? (sentAfter ? { token, after, visitor } : { token, visitor }) : { visitor });
+      const identity = shopIdentity();
+      const auth = token ? (sentAfter ? { token, after, visitor } : { token, visitor }) : { visitor };
+      cb(identity ? { ...auth, identity } : auth);
     },
   });
 
@@ -194,10 +217,21 @@ function createSocket(): CustomerSocket {
   s.on('state', (p) => batch(() => applyState(p)));
   s.on('typing', ({ from, active }) => setTyping(from, active));
 
-  s.on('connect_error', () => {
+  s.on('connect_error', (error: Error & { data?: { message?: string; retryAfterSeconds?: number } }) => {
     ready = false;
     chat.connection.value = 'offline';
     if (s.active) return; // socket.io retries on its own
+    const code = error.message as CustomerRefusal;
+    // Refusals that say nothing against the conversation: keep its token.
+    if (code === 'rate_limited') {
+      chat.notice.value = error.data?.message ?? 'Too many connections. Trying again shortly.';
+      setTimeout(() => s.connect(), (error.data?.retryAfterSeconds ?? 30) * 1000);
+      return;
+    }
+    if (code === 'invalid_identity' || code === 'identity_not_configured') {
+      chat.notice.value = 'We could not confirm your sign-in at the shop. Please reload the page.';
+      return;
+    }
     // The server refused the handshake: a token it no longer accepts is dropped once, for a fresh conversation.
     if (read(local, TOKEN_KEY) && !refusedWithToken) {
       refusedWithToken = true;
@@ -230,9 +264,13 @@ function connect(): void {
   chat.connection.value = chat.conversationId.value ? 'offline' : 'connecting';
 }
 
-/** Starts the widget: resumes a stored conversation at once and reopens the panel if it was open. */
-export function startWidget(origin: string): void {
+/**
+ * Starts the widget: resumes a stored conversation at once and reopens the panel if it was open. `identity`
+ * gives the shop's token for a signed-in customer, if any.
+ */
+export function startWidget(origin: string, identity?: () => string | undefined): void {
   serverOrigin = origin;
+  if (identity) shopIdentity = identity;
   chat.pending.value = loadPending();
   if (read(session, OPEN_KEY) === '1') chat.panelOpen.value = true;
   if (chat.panelOpen.value || read(local, TOKEN_KEY)) connect();

@@ -56,7 +56,8 @@ function mount(): void {
   document.body.appendChild(host);
 
   render(<App title={data.title || 'Lumen Pay support'} />, root);
-  startWidget(origin);
+  // Read at every (re)connect: a shop may put a fresh token on the tag before the old one expires.
+  startWidget(origin, () => script?.dataset.identity || undefined);
 }
 
 if (document.body) mount();
