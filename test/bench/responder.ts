@@ -51,7 +51,9 @@ const ms = (v: number) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(1)} ms`);
 
 async function start(env: Record<string, string>, merchant: FreshMerchant): Promise<{ tandem: Tandem; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  // Every scripted customer comes from 127.0.0.1: the per-IP limits (docs/SECURITY.md) would measure themselves.
+  const limits = 'customerConnectionsPerIp=100000/60,customerMessagesPerIp=100000/60';
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', TANDEM_RATE_LIMITS: limits, ...env });
   const tandem = await startTandem({ config, log: pino({ level: 'silent' }), merchant: merchant.api() });
   return { tandem, dataDir };
 }

@@ -32,3 +32,26 @@ export async function enginesUnderTest(): Promise<Engine[]> {
   console.warn(`\n!!! PostgreSQL at ${POSTGRES_URL} is not reachable: the PostgreSQL half of the integration suite is SKIPPED.\n`);
   return ['sqlite'];
 }
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Whether the Redis at REDIS_URL answers (required under CI=true; outside CI a test that needs it is skipped
+ * with a loud notice, as PostgreSQL above).
+ */
+export async function redisUnderTest(): Promise<boolean> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    if ((await client.ping()) === 'PONG') return true;
+  } catch {
+    /* unreachable: decided below */
+  } finally {
+    client.disconnect();
+  }
+  if (process.env.CI === 'true') throw new Error(`Redis is required under CI=true but ${REDIS_URL} is not reachable`);
+  console.warn(`\n!!! Redis at ${REDIS_URL} is not reachable: the tests of limits shared through Redis are SKIPPED.\n`);
+  return false;
+}
