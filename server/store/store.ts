@@ -2,7 +2,7 @@
 // in DATA_DIR) and PostgreSQL (DATABASE_URL) run the same queries and the same migrations.
 // Why SQLite and not PGlite for the embedded engine: docs/ARCHITECTURE.md ("Storage"), measured by
 // `npm run bench:storage`.
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { InteractionType, Message, Priority, Sender } from '../../shared/protocol.ts';
 import type { AssistantMemory, Closer, Conversation, ConversationEvent, TriageSummary } from '../core/conversation.ts';
@@ -122,6 +122,8 @@ function conversationColumns(c: Conversation): Omit<ConversationRow, 'id' | 'tok
     assistant: c.assistant ? JSON.stringify(c.assistant) : null,
   };
 }
+
+const EVENT_COLUMNS = ['conversation_id', 'kind', 'at', 'message_id', 'sender', 'text', 'client_id', 'author', 'data'] as const;
 
 function eventRow(conversationId: string, event: ConversationEvent): Omit<EventRow, 'seq'> {
   if (event.type === 'message') {
@@ -269,6 +271,9 @@ export class Store {
    */
   async append(before: Conversation, after: Conversation, events: readonly ConversationEvent[], guard?: AppendGuard): Promise<Message[]> {
     try {
+      // PostgreSQL: one statement instead of BEGIN, UPDATE, INSERT…, COMMIT (the round trips were most of the
+      // cost of a message under load: docs/SCALING.md). A capacity check needs its lock, so it keeps the transaction.
+      if (this.dialect === 'postgres' && !guard) return await this.#appendInOneStatement(before, after, events);
       return await this.db.transaction().execute(async (tx) => {
         if (guard) await this.#checkCapacity(tx, guard, before.id);
         const { numUpdatedRows } = await tx
@@ -287,6 +292,26 @@ export class Store {
       }
       throw error;
     }
+  }
+
+  /**
+   * The update onto the version read and the inserts of the events in one statement (a data-modifying CTE):
+   * when the version moved on, the update matches nothing and so nothing is inserted. Atomic like the
+   * transaction it replaces; seq follows the order of the VALUES rows.
+   */
+  async #appendInOneStatement(before: Conversation, after: Conversation, events: readonly ConversationEvent[]): Promise<Message[]> {
+    const rows = events.map((event) => eventRow(before.id, event));
+    const set = sql.join(Object.entries(conversationColumns(after)).map(([column, value]) => sql`${sql.ref(column)} = ${value}`));
+    const columns = sql.join(EVENT_COLUMNS.map((c) => sql.ref(c)));
+    const values = sql.join(rows.map((row) => sql`(${sql.join(EVENT_COLUMNS.map((c) => sql`${row[c]}::text`))})`));
+    const { rows: inserted } = await sql<{ seq: number; message_id: string | null }>`
+      with moved as (update conversations set ${set} where id = ${before.id} and version = ${before.version} returning id)
+      insert into conversation_events (${columns})
+      select ${sql.join(EVENT_COLUMNS.map((c) => sql.ref(`v.${c}`)))} from moved, (values ${values}) as v (${columns})
+      returning seq, message_id`.execute(this.db);
+    if (inserted.length !== rows.length) throw new ConcurrencyError(before.id);
+    const seqOf = new Map(inserted.flatMap((r) => (r.message_id ? [[r.message_id, Number(r.seq)] as const] : [])));
+    return rows.filter((row) => row.kind === 'message').map((row) => toMessage({ ...row, seq: seqOf.get(row.message_id!)! }));
   }
 
   /**
@@ -418,17 +443,12 @@ export class Store {
   }
 
   /** Create the agent, or update name, role and password of the one with that email. */
+  /**
+   * Create the agent, or update the one with this email. One statement, so nodes starting together on an empty
+   * database (each bootstraps the admin) cannot both insert it.
+   */
   async upsertAgent(agent: AgentRecord): Promise<AgentRecord> {
-    const existing = await this.findAgentByEmail(agent.email);
-    if (existing) {
-      await this.db
-        .updateTable('agents')
-        .set({ name: agent.name, role: agent.role, password_hash: agent.passwordHash })
-        .where('id', '=', existing.id)
-        .execute();
-      return { ...agent, id: existing.id, createdAt: existing.createdAt };
-    }
-    await this.db
+    const row = await this.db
       .insertInto('agents')
       .values({
         id: agent.id,
@@ -438,8 +458,10 @@ export class Store {
         password_hash: agent.passwordHash,
         created_at: agent.createdAt,
       })
-      .execute();
-    return agent;
+      .onConflict((oc) => oc.column('email').doUpdateSet({ name: agent.name, role: agent.role, password_hash: agent.passwordHash }))
+      .returning(['id', 'created_at'])
+      .executeTakeFirstOrThrow();
+    return { ...agent, id: row.id, createdAt: row.created_at };
   }
 
   async createSession(tokenHash: string, agentId: string, createdAt: string, expiresAt: string): Promise<void> {
