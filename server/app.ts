@@ -69,7 +69,7 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
   const log = options.log ?? pino({ level: config.logLevel });
 
   const store = config.databaseUrl
-    ? await openPostgresStore(config.databaseUrl, options.pgSchema ? { schema: options.pgSchema } : {})
+    ? await openPostgresStore(config.databaseUrl, { max: config.pgPoolMax, ...(options.pgSchema ? { schema: options.pgSchema } : {}) })
     : openSqliteStore(config.dataDir);
   try {
     await store.migrate();

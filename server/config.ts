@@ -16,6 +16,7 @@ const Env = z.object({
   DATABASE_URL: optional.refine((v) => !v || /^postgres(ql)?:\/\//.test(v), 'DATABASE_URL must start with postgres://'),
   REDIS_URL: optional.refine((v) => !v || /^rediss?:\/\//.test(v), 'REDIS_URL must start with redis:// or rediss://'),
   TANDEM_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,50}$/, 'TANDEM_REDIS_PREFIX may hold letters, digits and : _ . - (at most 50)').default('tandem:'),
+  TANDEM_PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   TANDEM_NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'TANDEM_NODE_ID may hold letters, digits and _ . - (at most 64)').optional(),
   TANDEM_ADMIN_EMAIL: optional.refine((v) => !v || /^[^@\s]+@[^@\s]+$/.test(v), 'TANDEM_ADMIN_EMAIL must be an email address'),
   TANDEM_ADMIN_PASSWORD: optional.refine((v) => !v || v.length >= 8, 'TANDEM_ADMIN_PASSWORD must have at least 8 characters'),
@@ -56,6 +57,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** several nodes: the prefix of every Redis key and channel, and this node's name (a fresh one by default) */
   cluster: { redisPrefix: string; nodeId: string | undefined };
+  /** PostgreSQL connections per node (TANDEM_PG_POOL_MAX) */
+  pgPoolMax: number;
   admin: { email: string | undefined; password: string | undefined };
   allowedOrigins: string[];
   knowledgeDir: string;
@@ -123,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     cluster: { redisPrefix: e.TANDEM_REDIS_PREFIX, nodeId: e.TANDEM_NODE_ID },
+    pgPoolMax: e.TANDEM_PG_POOL_MAX,
     admin: { email: e.TANDEM_ADMIN_EMAIL, password: e.TANDEM_ADMIN_PASSWORD },
     allowedOrigins: origins,
     knowledgeDir: e.TANDEM_KNOWLEDGE_DIR ? resolve(e.TANDEM_KNOWLEDGE_DIR) : DEFAULT_KNOWLEDGE_DIR,

@@ -177,9 +177,11 @@ export class SupportDesk {
     conversationId: string,
     decide: (c: Conversation) => ConversationEvent[],
     guard?: AppendGuard,
+    /** the conversation as the caller just stored or read it: tried first, read again only if it is stale */
+    known?: Conversation,
   ): Promise<{ before: Conversation; after: Conversation; messages: Message[] }> {
     for (let attempt = 0; ; attempt++) {
-      const before = await this.#store.findConversation(conversationId);
+      const before = attempt === 0 && known ? known : await this.#store.findConversation(conversationId);
       if (!before) throw new DomainError('not_found', 'No such conversation.');
       const events = decide(before);
       if (events.length === 0) return { before, after: before, messages: [] };
@@ -343,7 +345,7 @@ export class SupportDesk {
         decision = { ...decision, route: 'ai', reasons: [...decision.reasons, "answers the assistant's question: kept with the AI"] };
       }
       const record = answering ? { ...decisionRecord(decision), answersAssistant: true as const } : decisionRecord(decision);
-      const result = await this.#run(conversationId, (c) => recordTriage(c, this.#ctx, message.id, record));
+      const result = await this.#run(conversationId, (c) => recordTriage(c, this.#ctx, message.id, record), undefined, after);
       return { decision, after: result.after, messages };
     } catch (error) {
       this.#emit('error', error, 'triage');
@@ -399,7 +401,7 @@ export class SupportDesk {
         { text, history, memory: conversation.assistant ?? emptyMemory(), type: conversation.type, outOfScope },
         (delta) => this.#emit('aiDelta', conversationId, id, delta),
       );
-      await this.#run(conversationId, (c) => [...aiSays(c, this.#ctx, reply.text, id), ...noteAssistant(c, this.#ctx, reply.memory)]);
+      await this.#run(conversationId, (c) => [...aiSays(c, this.#ctx, reply.text, id), ...noteAssistant(c, this.#ctx, reply.memory)], undefined, conversation);
       if (reply.handoff) await this.requestHandoff(conversationId, reply.handoff, reply.handoffReason);
     } finally {
       this.#emit('aiTyping', conversationId, false);
@@ -453,13 +455,13 @@ export class SupportDesk {
     clientId: string,
     decide: (c: Conversation) => ConversationEvent[],
   ): Promise<{ message: Message; after?: Conversation }> {
-    const earlier = await this.#store.findMessageByClientId(conversationId, clientId);
-    if (earlier) return { message: earlier };
+    // No look-up first: the unique index on (conversation, clientId) finds a resend, and most messages are new.
     try {
       const { messages, after } = await this.#run(conversationId, decide);
       return { message: messages[0]!, after };
     } catch (error) {
-      if (!(error instanceof DuplicateClientIdError)) throw error;
+      // A resend, or one refused by the state now (closed since) that was stored before: the stored message.
+      if (!(error instanceof DuplicateClientIdError) && !(error instanceof DomainError)) throw error;
       const stored = await this.#store.findMessageByClientId(conversationId, clientId);
       if (!stored) throw error;
       return { message: stored };

@@ -61,6 +61,9 @@ const agentRoom = (agentId: string) => `agent:${agentId}`;
  */
 const DELTA_BATCH_MS = 30;
 
+/** The AI's "typing…" is shown only for answers that take longer than this. */
+const AI_TYPING_AFTER_MS = 300;
+
 /** Largest Socket.IO packet accepted, in bytes: a message of 2 000 characters is far below it. */
 const MAX_PACKET_BYTES = 64 * 1024;
 
@@ -131,7 +134,8 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
     return payload;
   }
 
-  // Outgoing notifications run one after another, so a customer never sees 'agent' and then a stale 'queued'.
+  // State changes and the queue are told one after another, so a customer never sees 'agent' and then a stale
+  // 'queued'. Messages, typing and streamed text go out at once (they need no reads).
   let chain: Promise<void> = Promise.resolve();
   function notify(context: string, work: () => Promise<void> | void): void {
     chain = chain.then(work).catch((error: unknown) => log.error({ err: error, context }, 'notification failed'));
@@ -217,6 +221,9 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
     }
   });
 
+  // The AI's "typing" per conversation: a timer until it is said, null once said.
+  const typingSoon = new Map<string, NodeJS.Timeout | null>();
+
   // Replies being streamed: text gathered since the last emit, per message id.
   const streams = new Map<string, { conversationId: string; buffer: string; timer: NodeJS.Timeout | null }>();
   function dropStream(id: string): void {
@@ -246,12 +253,12 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
     messages(conversation, messages) {
       // A stored message completes its stream: text still gathered is superseded by the message itself.
       for (const message of messages) dropStream(message.id);
-      notify('messages', () => {
-        for (const message of messages) {
-          if (message.from !== 'customer') customers.to(room(conversation.id)).emit('message', message);
-          agents.to(room(conversation.id)).emit('message', message);
-        }
-      });
+      // At once, not behind the notification chain: an answer must not wait for a queue refresh that is
+      // waiting for the database. The desk tells messages in store order, so they stay in order.
+      for (const message of messages) {
+        if (message.from !== 'customer') customers.to(room(conversation.id)).emit('message', message);
+        agents.to(room(conversation.id)).emit('message', message);
+      }
     },
     changed(before, after) {
       notify('changed', async () => {
@@ -277,13 +284,21 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
     },
     queueChanged: () => queueChanged(),
     aiTyping(conversationId, active) {
-      if (!active) {
-        // The reply is over; a stream it left without a stored message (the answer failed) is dropped.
-        for (const [id, stream] of streams) if (stream.conversationId === conversationId) dropStream(id);
+      const pending = typingSoon.get(conversationId);
+      if (active) {
+        // Said only when the answer takes a moment: most embedded answers are ready in milliseconds, and
+        // "typing…" flashing on and off would be noise for the customer and two more frames for the server.
+        if (!pending) typingSoon.set(conversationId, setTimeout(() => {
+          typingSoon.set(conversationId, null);
+          customers.to(room(conversationId)).emit('typing', { from: 'ai', active: true });
+        }, AI_TYPING_AFTER_MS));
+        return;
       }
-      notify('typing', () => {
-        customers.to(room(conversationId)).emit('typing', { from: 'ai', active });
-      });
+      typingSoon.delete(conversationId);
+      // The reply is over; a stream it left without a stored message (the answer failed) is dropped.
+      for (const [id, stream] of streams) if (stream.conversationId === conversationId) dropStream(id);
+      if (pending) clearTimeout(pending);
+      else if (pending === null) customers.to(room(conversationId)).emit('typing', { from: 'ai', active: false });
     },
   };
   desk.listen(listener);
