@@ -145,6 +145,7 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
     desk,
     presence,
     clock,
+    liveNodes: () => cluster.liveNodes(),
     autoAssign: config.routing.autoAssign,
     graceMs: config.routing.graceMs,
     confidence: config.waitConfidence,

@@ -57,6 +57,8 @@ export class Dispatcher {
   readonly #told = new Map<string, QueueInfo>();
   /** each agent's skills as last read from presence (the promise model learns who served what) */
   readonly #skills = new Map<string, InteractionType[] | null>();
+  /** each agent's name as last read from presence (an automatic assignment names the agent) */
+  readonly #names = new Map<string, string>();
   #graceTimer: NodeJS.Timeout | null = null;
   #deadlineTimer: NodeJS.Timeout | null = null;
   #tickTimer: NodeJS.Timeout | null = null;
@@ -111,7 +113,10 @@ export class Dispatcher {
     const held = new Map<string, (InteractionType | null)[]>();
     for (const c of await this.#o.store.assigned()) if (c.agentId) held.set(c.agentId, [...(held.get(c.agentId) ?? []), c.type]);
     const entries = await this.#o.presence.entries();
-    for (const [id, entry] of entries) this.#skills.set(id, entry.skills);
+    for (const [id, entry] of entries) {
+      this.#skills.set(id, entry.skills);
+      this.#names.set(id, entry.name);
+    }
     return entries.map(([id, entry]) => ({
       id,
       // An agent inside the grace period after disconnecting keeps their chats but takes no new ones.
@@ -133,9 +138,8 @@ export class Dispatcher {
     if (this.#o.autoAssign) {
       const plan = dispatch(agents, orderWaiting(conversations.map(waitingChat)));
       const byAgent = new Map(agents.map((a) => [a.id, a]));
-      const names = new Map((await this.#o.presence.entries()).map(([id, e]) => [id, e.name]));
       for (const { conversationId, agentId } of plan) {
-        const name = names.get(agentId);
+        const name = this.#names.get(agentId);
         if (name === undefined) continue;
         try {
           // The capacity is checked again in the assignment's own transaction: a click on another node may have

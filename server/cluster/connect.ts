@@ -6,6 +6,7 @@
 // maintained Redis adapter that supports Socket.IO's connection state recovery (sessions kept in Redis, missed
 // packets replayed from the stream), and it resumes the stream after a Redis blip without losing packets;
 // the pub/sub adapter supports neither. Recovery stays an optimisation: clients catch up from the store.
+import { randomBytes } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -27,7 +28,9 @@ export interface Joined {
 }
 
 export async function joinCluster(options: { redisUrl: string | undefined; prefix: string; nodeId: string | undefined; log: Logger }): Promise<Joined> {
-  const nodeId = options.nodeId ?? newNodeId();
+  // Each start is a new instance, even under a fixed TANDEM_NODE_ID: consoles held by the instance before a
+  // restart died with it, and must not look alive again because the name came back.
+  const nodeId = options.nodeId ? `${options.nodeId}.${randomBytes(3).toString('hex')}` : newNodeId();
   if (!options.redisUrl) {
     const cluster = new LocalCluster(nodeId);
     return { cluster, presence: new MemoryPresence(), adapter: undefined, redis: undefined, redisHealthy: async () => true, close: () => cluster.close() };

@@ -63,6 +63,17 @@ class ResendingCustomer {
   }
 }
 
+/** The last queue each console was sent (a console keeps it; an event that came before a test looked is not missed). */
+const lastQueue = new WeakMap<Socket, QueueItem[]>();
+function agentConsole(url: string, token: string): Socket {
+  const socket = agentSocket(url, token);
+  socket.on('queue', (q: { items: QueueItem[] }) => lastQueue.set(socket, q.items));
+  return socket;
+}
+function queueShows(socket: Socket, conversationId: string, timeoutMs = 30_000): Promise<true> {
+  return eventually(() => (lastQueue.get(socket)?.some((i) => i.conversationId === conversationId) ? true : undefined), timeoutMs);
+}
+
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)));
@@ -149,11 +160,11 @@ describe.skipIf(!engines.includes('postgres') || !hasRedisServer)('a cluster of 
 
   it('serves a customer on one node with an agent on another, both ways', async () => {
     const { token } = await login(node(1).url);
-    const agent = track(agentSocket(node(1).url, token));
+    const agent = track(agentConsole(node(1).url, token));
     await nextEvent(agent, 'me');
     const { socket: customer, session } = await waitingCustomer(node(0).url);
     // The queue reaches the console on the other node, from whichever node leads.
-    await nextEvent<{ items: QueueItem[] }>(agent, 'queue', (q) => q.items.some((i) => i.conversationId === session.conversationId), 20_000);
+    await queueShows(agent, session.conversationId);
     const assigned = nextEvent<AssignedPayload>(agent, 'assigned', (a) => a.conversationId === session.conversationId);
     const joined = nextEvent<StatePayload>(customer, 'state', (s) => s.state === 'agent');
     expect((await emit(agent, 'accept', { conversationId: session.conversationId })).ok).toBe(true);
@@ -171,11 +182,11 @@ describe.skipIf(!engines.includes('postgres') || !hasRedisServer)('a cluster of 
 
   it('gives a chat to exactly one of 100 agents clicking Accept at once on three nodes', async () => {
     const agents = await makeAgents(100);
-    const consoles = agents.map((a, i) => track(agentSocket(node(i % 3).url, a.token)));
+    const consoles = agents.map((a, i) => track(agentConsole(node(i % 3).url, a.token)));
     await Promise.all(consoles.map((c) => nextEvent(c, 'me', () => true, 30_000)));
     const { session } = await waitingCustomer(node(0).url);
     // Wait until every console can see it, then all click at once.
-    await Promise.all(consoles.map((c) => nextEvent<{ items: QueueItem[] }>(c, 'queue', (q) => q.items.some((i) => i.conversationId === session.conversationId), 30_000)));
+    await Promise.all(consoles.map((c) => queueShows(c, session.conversationId)));
     const results = await Promise.all(consoles.map((c) => emit(c, 'accept', { conversationId: session.conversationId }, 30_000)));
 
     const winners = results.flatMap((r, i) => (r.ok ? [agents[i]!.id] : []));
@@ -190,8 +201,8 @@ describe.skipIf(!engines.includes('postgres') || !hasRedisServer)('a cluster of 
 
   it('holds an agent to their capacity when two of their consoles on two nodes accept at once', async () => {
     const [agent] = await makeAgents(1);
-    const a = track(agentSocket(node(0).url, agent!.token));
-    const b = track(agentSocket(node(2).url, agent!.token));
+    const a = track(agentConsole(node(0).url, agent!.token));
+    const b = track(agentConsole(node(2).url, agent!.token));
     await Promise.all([nextEvent(a, 'me'), nextEvent(b, 'me')]);
     expect((await emit(a, 'presence', { status: 'online', capacity: 1 })).ok).toBe(true);
     for (let round = 0; round < 3; round++) {
@@ -232,7 +243,7 @@ describe.skipIf(!engines.includes('postgres') || !hasRedisServer)('a cluster of 
     let agent: Socket | null = null;
     for (let attempt = 0; attempt < 10 && !agent; attempt++) {
       before = counts();
-      const candidate = agentSocket(proxyUrl, token);
+      const candidate = agentConsole(proxyUrl, token);
       await nextEvent(candidate, 'me', () => true, 20_000);
       if (counts()[victim]! > before[victim]!) agent = track(candidate);
       else candidate.disconnect();
@@ -315,7 +326,7 @@ describe.skipIf(!engines.includes('postgres') || !hasRedisServer)('a cluster of 
     expect(leader).toBeGreaterThanOrEqual(0);
     const agentNode = (leader + 1) % 3;
     const customerNode = (leader + 2) % 3;
-    const console_ = track(agentSocket(node(agentNode).url, agent!.token));
+    const console_ = track(agentConsole(node(agentNode).url, agent!.token));
     await nextEvent(console_, 'me');
     const { socket: customer, session } = await waitingCustomer(node(customerNode).url);
     const joined = nextEvent<StatePayload>(customer, 'state', (s) => s.state === 'agent');
@@ -336,9 +347,34 @@ describe.skipIf(!engines.includes('postgres') || !hasRedisServer)('a cluster of 
     await node(leader).restart();
   }, 120_000);
 
+  it('requeues the chats of an agent whose node died and who does not come back', async () => {
+    const [agent] = await makeAgents(1);
+    const leader = leaderIndex();
+    const agentNode = (leader + 1) % 3;
+    const customerNode = (leader + 2) % 3;
+    const console_ = track(agentConsole(node(agentNode).url, agent!.token));
+    await nextEvent(console_, 'me');
+    const { socket: customer, session } = await waitingCustomer(node(customerNode).url);
+    const joined = nextEvent<StatePayload>(customer, 'state', (s) => s.state === 'agent');
+    expect((await emit(console_, 'accept', { conversationId: session.conversationId })).ok).toBe(true);
+    await joined;
+
+    // The node dies without a word; the agent's console is gone with it (it does not reconnect anywhere).
+    const requeued = nextEvent<StatePayload>(customer, 'state', (s) => s.state === 'queued', 60_000);
+    await node(agentNode).kill('SIGKILL');
+    console_.disconnect();
+    // Its heartbeat expires (10 s), the leader forgets its consoles, and the grace period runs from then.
+    await requeued;
+    const { rows } = await t.db.query('select state, agent_id from conversations where id = $1', [session.conversationId]);
+    expect(rows[0]).toEqual({ state: 'queued', agent_id: null });
+    await emit(customer, 'close', {});
+    // Restarted under the same name, the node does not bring the dead console back to life.
+    await node(agentNode).restart();
+  }, 120_000);
+
   it('recovers when Redis restarts empty: presence comes back and nodes serve each other again', async () => {
     const { token } = await login(node(2).url);
-    const agent = track(agentSocket(node(2).url, token));
+    const agent = track(agentConsole(node(2).url, token));
     await nextEvent(agent, 'me');
     await t.redis.stop();
     await new Promise((r) => setTimeout(r, 1000));
@@ -356,7 +392,7 @@ describe.skipIf(!engines.includes('postgres') || !hasRedisServer)('a cluster of 
       40_000,
       'a customer after the Redis restart',
     );
-    await nextEvent<{ items: QueueItem[] }>(agent, 'queue', (q) => q.items.some((i) => i.conversationId === session.conversationId), 30_000);
+    await queueShows(agent, session.conversationId);
     expect((await emit(agent, 'accept', { conversationId: session.conversationId })).ok).toBe(true);
     const toCustomer = nextEvent<Message>(customer, 'message', (m) => m.text === 'After the restart', 20_000);
     expect((await emit(agent, 'message', { conversationId: session.conversationId, clientId: 'r1', text: 'After the restart' })).ok).toBe(true);
