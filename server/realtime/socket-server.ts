@@ -288,7 +288,7 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
       if (active) {
         // Said only when the answer takes a moment: most embedded answers are ready in milliseconds, and
         // "typing…" flashing on and off would be noise for the customer and two more frames for the server.
-        if (!pending) typingSoon.set(conversationId, setTimeout(() => {
+        if (pending === undefined) typingSoon.set(conversationId, setTimeout(() => {
           typingSoon.set(conversationId, null);
           customers.to(room(conversationId)).emit('typing', { from: 'ai', active: true });
         }, AI_TYPING_AFTER_MS));
