@@ -2,6 +2,7 @@
 // proxy: `npm run cluster` for development, and the fault tests and the load benchmark, which kill and restart
 // nodes. Each node is a real `node server/main.ts` process.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
@@ -43,13 +44,13 @@ export interface LocalCluster {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
+/** A TCP port free on loopback right now (for nodes, proxies and test servers). */
+export function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once('error', fail);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as import('node:net').AddressInfo;
+      const { port } = server.address() as AddressInfo;
       server.close(() => done(port));
     });
   });

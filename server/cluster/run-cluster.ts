@@ -3,6 +3,7 @@
 // missing) and REDIS_URL (default redis://127.0.0.1:6379) name the engines. Ctrl-C stops everything.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { redactUrl } from './connect.ts';
 import { startLocalCluster } from './local-cluster.ts';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -56,8 +57,8 @@ try {
       ...cluster.nodes.map((n) => `  ${n.id}: ${n.url} (pid ${n.process.pid})`),
       `  Demo shop + widget:   ${cluster.url}/`,
       `  Agent console:        ${cluster.url}/console/`,
-      `  Storage:              ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
-      `  Redis:                ${redisUrl.replace(/:[^:@/]+@/, ':***@')}`,
+      `  Storage:              ${redactUrl(databaseUrl)}`,
+      `  Redis:                ${redactUrl(redisUrl)}`,
       `  Sign in as:           ${adminEmail}${process.env.TANDEM_ADMIN_PASSWORD ? ' with the password in TANDEM_ADMIN_PASSWORD' : ` with the password ${adminPassword}`}`,
       `  Try: kill one node's pid; the widget and the console reconnect through the proxy to another.`,
       '',

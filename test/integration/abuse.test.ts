@@ -7,10 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../server/auth/agent-accounts.ts';
 import type { AckResult, AssignedPayload, Message, SessionPayload } from '../../shared/protocol.ts';
 import { MESSAGE_MAX_LENGTH } from '../../shared/protocol.ts';
-import { ADMIN, ALLOWED_ORIGIN, connectAgent, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { addAgent, ADMIN, ALLOWED_ORIGIN, connectAgent, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
 import { nextEvent } from '../support/waiting.ts';
 
 const SECRET = 'the-shop-and-tandem-share-this-secret-0123456789';
@@ -84,18 +83,6 @@ describe('abuse, refused cleanly', () => {
       body: JSON.stringify(credentials),
     });
   }
-  async function newAgent(name: string): Promise<{ email: string; password: string }> {
-    const credentials = { email: `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.test`, password: `${name} has a long password` };
-    await tandem.store.upsertAgent({
-      id: randomUUID(),
-      email: credentials.email,
-      name,
-      role: 'agent',
-      passwordHash: await hashPassword(credentials.password),
-      createdAt: new Date().toISOString(),
-    });
-    return credentials;
-  }
   async function agentSocket(credentials = ADMIN): Promise<Socket> {
     const socket = track(connectAgent(tandem.url, (await login(tandem.url, credentials)).token));
     await nextEvent(socket, 'queue');
@@ -144,7 +131,7 @@ describe('abuse, refused cleanly', () => {
     expect(await send(holder, 'accept', { conversationId })).toEqual({ ok: true, conversationId });
     await assigned;
 
-    const other = await agentSocket(await newAgent('Other'));
+    const other = await agentSocket(await addAgent(tandem, 'Other'));
     expect(await send(other, 'message', { conversationId, clientId: 'x1', text: 'I am not your agent' })).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
@@ -267,7 +254,7 @@ describe('abuse, refused cleanly', () => {
   });
 
   it('locks an account after five failed sign-ins, even for the right password, and leaves other accounts alone', async () => {
-    const victim = await newAgent('Victim');
+    const victim = await addAgent(tandem, 'Victim');
     const guesser = newAddress();
     for (let i = 0; i < 5; i++) {
       const response = await signIn({ email: victim.email, password: `guess ${i}` }, guesser);
@@ -287,7 +274,7 @@ describe('abuse, refused cleanly', () => {
     expect((await signIn(ADMIN, guesser)).status).toBe(200);
 
     // failures interrupted by a success never add up to a lock
-    const careless = await newAgent('Careless');
+    const careless = await addAgent(tandem, 'Careless');
     const address = newAddress();
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 4; i++) expect((await signIn({ email: careless.email, password: 'oops' }, address)).status).toBe(401);

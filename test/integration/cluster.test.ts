@@ -158,6 +158,22 @@ describe.skipIf(!engines.includes('postgres') || !hasRedisServer)('a cluster of 
     return agents;
   }
 
+  /** A customer's chat held by a new agent, the agent and the customer each on a node other than the leader. */
+  async function heldChatAwayFromLeader() {
+    const [agent] = await makeAgents(1);
+    const leader = leaderIndex();
+    expect(leader).toBeGreaterThanOrEqual(0);
+    const agentNode = (leader + 1) % 3;
+    const customerNode = (leader + 2) % 3;
+    const console_ = track(agentConsole(node(agentNode).url, agent!.token));
+    await nextEvent(console_, 'me');
+    const { socket: customer, session } = await waitingCustomer(node(customerNode).url);
+    const joined = nextEvent<StatePayload>(customer, 'state', (s) => s.state === 'agent');
+    expect((await emit(console_, 'accept', { conversationId: session.conversationId })).ok).toBe(true);
+    await joined;
+    return { leader, agentNode, console_, customer, session };
+  }
+
   it('serves a customer on one node with an agent on another, both ways', async () => {
     const { token } = await login(node(1).url);
     const agent = track(agentConsole(node(1).url, token));
@@ -321,17 +337,7 @@ describe.skipIf(!engines.includes('postgres') || !hasRedisServer)('a cluster of 
   }, 120_000);
 
   it('puts a chat back in the queue after the grace period when its agent leaves, even when the leader dies meanwhile', async () => {
-    const [agent] = await makeAgents(1);
-    const leader = leaderIndex();
-    expect(leader).toBeGreaterThanOrEqual(0);
-    const agentNode = (leader + 1) % 3;
-    const customerNode = (leader + 2) % 3;
-    const console_ = track(agentConsole(node(agentNode).url, agent!.token));
-    await nextEvent(console_, 'me');
-    const { socket: customer, session } = await waitingCustomer(node(customerNode).url);
-    const joined = nextEvent<StatePayload>(customer, 'state', (s) => s.state === 'agent');
-    expect((await emit(console_, 'accept', { conversationId: session.conversationId })).ok).toBe(true);
-    await joined;
+    const { leader, agentNode, console_, customer, session } = await heldChatAwayFromLeader();
 
     const requeued = nextEvent<StatePayload>(customer, 'state', (s) => s.state === 'queued', 60_000);
     const leftAt = Date.now();
@@ -348,16 +354,7 @@ describe.skipIf(!engines.includes('postgres') || !hasRedisServer)('a cluster of 
   }, 120_000);
 
   it('requeues the chats of an agent whose node died and who does not come back', async () => {
-    const [agent] = await makeAgents(1);
-    const leader = leaderIndex();
-    const agentNode = (leader + 1) % 3;
-    const customerNode = (leader + 2) % 3;
-    const console_ = track(agentConsole(node(agentNode).url, agent!.token));
-    await nextEvent(console_, 'me');
-    const { socket: customer, session } = await waitingCustomer(node(customerNode).url);
-    const joined = nextEvent<StatePayload>(customer, 'state', (s) => s.state === 'agent');
-    expect((await emit(console_, 'accept', { conversationId: session.conversationId })).ok).toBe(true);
-    await joined;
+    const { agentNode, console_, customer, session } = await heldChatAwayFromLeader();
 
     // The node dies without a word; the agent's console is gone with it (it does not reconnect anywhere).
     const requeued = nextEvent<StatePayload>(customer, 'state', (s) => s.state === 'queued', 60_000);

@@ -1,12 +1,10 @@
 // The whole path over real sockets and real storage, once on the embedded engine and once on PostgreSQL.
-import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import type { AckResult, AssignedPayload, Message, QueueItem, SessionPayload, StatePayload } from '../../shared/protocol.ts';
 import { MESSAGE_MAX_LENGTH } from '../../shared/protocol.ts';
-import { hashPassword } from '../../server/auth/agent-accounts.ts';
 import { enginesUnderTest } from '../support/engines.ts';
-import { ALLOWED_ORIGIN, connectAgent, connectCustomer, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { addAgent, ALLOWED_ORIGIN, connectAgent, connectCustomer, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
 import { eventually, nextEvent } from '../support/waiting.ts';
 
 const engines = await enginesUnderTest();
@@ -214,15 +212,7 @@ describe.each(engines)('a conversation on %s storage', (engine) => {
   it('gives a waiting conversation to exactly one of two agents who accept at once', async () => {
     const { socket: customer, session } = await newCustomer();
     await send(customer, 'handoff', {});
-    const second = { email: `second-${engine}@example.test`, password: 'another long password' };
-    await tandem.store.upsertAgent({
-      id: randomUUID(),
-      email: second.email,
-      name: 'Second',
-      role: 'agent',
-      passwordHash: await hashPassword(second.password),
-      createdAt: new Date().toISOString(),
-    });
+    const second = await addAgent(tandem, 'Second');
     const [a, b] = await Promise.all([login(tandem.url), login(tandem.url, second)]);
     const agentA = track(connectAgent(tandem.url, a.token));
     const agentB = track(connectAgent(tandem.url, b.token));

@@ -2,25 +2,14 @@
 // data folder and still hold every message it acknowledged.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AckResult, Message, SessionPayload } from '../../shared/protocol.ts';
 import { REPO_ROOT } from '../../server/app.ts';
+import { freePort } from '../../server/cluster/local-cluster.ts';
 import { connectCustomer } from '../support/tandem.ts';
 import { nextEvent } from '../support/waiting.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Start `npm start`'s server process (without the build) and wait until it says it is running. */
 function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {

@@ -12,14 +12,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import type { AckResult, Message, SessionPayload, StatePayload } from '../../shared/protocol.ts';
 import type { QualityAlarmView, QualityReport, TypePolicyView } from '../../shared/quality.ts';
-import { hashPassword } from '../../server/auth/agent-accounts.ts';
 import { REPO_ROOT } from '../../server/app.ts';
 import type { InteractionOutcome } from '../../server/core/quality/outcome.ts';
 import type { TrainingExample } from '../../server/core/quality/training-examples.ts';
 import { stream, standardNormal } from '../../server/sim/random.ts';
 import { labelledJsonl } from '../../server/triage/datasets.ts';
 import { enginesUnderTest } from '../support/engines.ts';
-import { connectAgent, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { addAgent, connectAgent, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
 import { nextEvent } from '../support/waiting.ts';
 import { outcomeWith } from '../support/outcomes.ts';
 
@@ -369,9 +368,7 @@ describe.each(engines)('quality signals on %s storage', (engine) => {
       expect((await acknowledged).acknowledgedBy).toBe(admin.agent.name);
 
       // Changing a type's AI mode: admins only, known types, and fraud's AI stays off.
-      const credentials = { email: `agent-${randomUUID().slice(0, 8)}@example.test`, password: 'another long password' };
-      await t.store.upsertAgent({ id: randomUUID(), email: credentials.email, name: 'Kim', role: 'agent', passwordHash: await hashPassword(credentials.password), createdAt: new Date().toISOString() });
-      const kim = await login(t.url, credentials);
+      const kim = await login(t.url, await addAgent(t, 'Kim'));
       expect((await api(t, 'GET', '/quality', kim.token)).status).toBe(200);
       expect((await api(t, 'POST', '/quality/policy/account_status', kim.token, { ai: 'on' })).status).toBe(403);
       expect((await api(t, 'POST', '/quality/policy/account_status', undefined, { ai: 'on' })).status).toBe(401);

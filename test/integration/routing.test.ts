@@ -3,13 +3,11 @@
 // the grace period of an agent who disconnects, customers leaving the queue, and one chat for one agent only.
 // Each test starts its own server, because routing's settings (TANDEM_AUTO_ASSIGN, TANDEM_AGENT_GRACE_SECONDS)
 // are read at start and because queue positions must not depend on what other tests left waiting.
-import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { AckResult, AssignedPayload, LoginResponse, Message, QueueItem, SessionPayload, StatePayload } from '../../shared/protocol.ts';
-import { hashPassword } from '../../server/auth/agent-accounts.ts';
 import { enginesUnderTest } from '../support/engines.ts';
-import { ADMIN, connectAgent, connectCustomer, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { addAgent, ADMIN, connectAgent, connectCustomer, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
 import { eventually, nextEvent } from '../support/waiting.ts';
 
 const engines = await enginesUnderTest();
@@ -67,20 +65,6 @@ describe.each(engines)('routing on %s storage', (engine) => {
     const socket = track(connectCustomer(t.url));
     const session = await nextEvent<SessionPayload>(socket, 'session');
     return { socket, id: session.conversationId, session };
-  }
-
-  /** One more agent account (the admin is the only one at start). */
-  async function addAgent(t: TestTandem, name: string): Promise<Credentials> {
-    const credentials = { email: `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.test`, password: 'another long password' };
-    await t.store.upsertAgent({
-      id: randomUUID(),
-      email: credentials.email,
-      name,
-      role: 'agent',
-      passwordHash: await hashPassword(credentials.password),
-      createdAt: new Date().toISOString(),
-    });
-    return credentials;
   }
 
   /** Log in and open a console; resolves once the server has sent it the queue (it is connected and present). */

@@ -3,26 +3,14 @@
 // `server/main.ts` processes behind the dev proxy.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
-import { startLocalCluster, type LocalCluster } from '../../server/cluster/local-cluster.ts';
+import { freePort, startLocalCluster, type LocalCluster } from '../../server/cluster/local-cluster.ts';
 import { startTcpProxy, type TcpProxy } from '../../server/cluster/tcp-proxy.ts';
 import type { LoginResponse, SessionPayload } from '../../shared/protocol.ts';
 import { POSTGRES_URL } from './engines.ts';
 
 export const CLUSTER_ADMIN = { email: 'lead@example.test', password: 'correct horse battery staple' };
-
-export async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => done(port));
-    });
-  });
-}
 
 /** A redis-server of the test's own, without persistence: a restart loses everything, as a failover may. */
 export class TestRedis {

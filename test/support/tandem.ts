@@ -1,4 +1,5 @@
 // A real Tandem for a test: its own port, its own embedded data folder or PostgreSQL schema, a known admin.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import type { LoginResponse, SessionPayload } from '../../shared/protocol.ts';
 import { startTandem, type Tandem } from '../../server/app.ts';
+import { hashPassword } from '../../server/auth/agent-accounts.ts';
 import { loadConfig } from '../../server/config.ts';
 import { POSTGRES_URL, type Engine } from './engines.ts';
 
@@ -84,6 +86,20 @@ export function connectCustomer(url: string, auth: { token?: string; after?: num
     held.token = session.token;
   });
   return socket;
+}
+
+/** One more agent account (the admin is the only one at start); its email is unique, its password long enough. */
+export async function addAgent(tandem: Tandem, name: string, password = 'another long password'): Promise<{ email: string; password: string }> {
+  const credentials = { email: `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.test`, password };
+  await tandem.store.upsertAgent({
+    id: randomUUID(),
+    email: credentials.email,
+    name,
+    role: 'agent',
+    passwordHash: await hashPassword(password),
+    createdAt: new Date().toISOString(),
+  });
+  return credentials;
 }
 
 export async function login(url: string, credentials = ADMIN): Promise<LoginResponse> {
