@@ -27,6 +27,7 @@ import type { Store } from './store/store.ts';
 import { SupportDesk } from './support-desk.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { loadTriage } from './triage/load.ts';
+import { waitTargets } from './core/triage/policy.ts';
 import { PolicyControl } from './quality/policy-control.ts';
 import { QualityService } from './quality/quality-service.ts';
 import { QualityRecords } from './store/quality-records.ts';
@@ -149,6 +150,7 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
     autoAssign: config.routing.autoAssign,
     graceMs: config.routing.graceMs,
     confidence: config.waitConfidence,
+    targets: () => waitTargets(triage.policy),
     onOutcome: (type, outcome) => metrics.waitPromises.inc({ type: type ?? 'untyped', outcome }),
     onError: (error, context) => log.error({ err: error, context }, 'routing failed'),
   });
@@ -172,6 +174,11 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
     demoDir: resolve(REPO_ROOT, 'widget/demo'),
     ...(config.redisUrl ? { redisHealthy: joined.redisHealthy } : {}),
     trustProxy: config.trustProxy,
+    admin: {
+      presence: async () => new Map((await presence.entries()).filter(([, e]) => e.connections > 0).map(([id, e]) => [id, e.status])),
+      agentChanged: (agent, change) => realtime.agentChanged(agent, change),
+      agentRemoved: async (agentId) => realtime.agentRemoved(agentId),
+    },
   });
   httpServer.on('request', app);
   const realtime = attachRealtime({

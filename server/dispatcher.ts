@@ -2,10 +2,10 @@
 // agents from presence, asks the pure core (server/core/routing.ts, server/core/waittime/) who takes what and
 // what each waiting customer is promised, and feeds the promise model what happens (handoffs, assignments,
 // customers leaving, chats ending). The simulator drives the same core on a simulated clock.
-import type { InteractionType, QueueInfo, QueueItem } from '../shared/protocol.ts';
+import type { AgentSummary, InteractionType, QueueInfo, QueueItem } from '../shared/protocol.ts';
 import type { Clock } from './core/clock.ts';
-import { DomainError, type Conversation } from './core/conversation.ts';
-import { dispatch, orderWaiting, waitingChat, type AgentSlots } from './core/routing.ts';
+import { DomainError, type Conversation, type TransferTarget } from './core/conversation.ts';
+import { dispatch, orderWaiting, waitingChat, type AgentSlots, type WaitTargets } from './core/routing.ts';
 import { promiseWords } from '../shared/promise-words.ts';
 import type { NoPromiseReason } from './core/waittime/queue-model.ts';
 import { WaitPromises, type CurrentPromise, type IssuedPromise, type Outcome } from './core/waittime/wait-promises.ts';
@@ -24,6 +24,8 @@ export interface DispatcherOptions {
   autoAssign: boolean;
   /** the share of promises to keep, e.g. 0.9 */
   confidence: number;
+  /** each type's wait target now (the policy, which an admin may change): a chat past it is served first in its priority */
+  targets?: () => WaitTargets;
   /** how long an agent's chats wait for them to reconnect before going back to the queue, ms */
   graceMs: number;
   onOutcome?: (type: InteractionType | null, outcome: Outcome | 'none') => void;
@@ -53,6 +55,8 @@ export class Dispatcher {
   readonly #o: DispatcherOptions;
   /** when each held chat was assigned (ms), to learn holding times when it ends */
   readonly #assignedAt = new Map<string, number>();
+  /** when a chat came back to the queue from an agent (ms): its new wait counts from then, not from its place */
+  readonly #backSince = new Map<string, number>();
   /** what each waiting customer was last told, so a change is announced once */
   readonly #told = new Map<string, QueueInfo>();
   /** each agent's skills as last read from presence (the promise model learns who served what) */
@@ -83,11 +87,18 @@ export class Dispatcher {
       changed: (before, after) => {
         const now = this.#o.clock.now();
         if (after.state === 'queued' && before.state === 'ai') this.promises.arrived(now, waitingChat(after));
+        // Back from an agent (transferred to a group, or its agent left): a new wait for a slot, though the chat
+        // keeps its place in the order. The model counts it as an arrival and measures its wait from now.
+        if (after.state === 'queued' && before.state === 'agent') {
+          this.promises.arrived(now, waitingChat(after));
+          this.#backSince.set(after.id, now);
+        }
         if (before.state === 'queued' && after.state === 'agent') {
-          this.promises.served(now, waitingChat(before), after.agentId ? (this.#skills.get(after.agentId) ?? null) : null);
+          this.promises.served(now, this.#waitOf(before), after.agentId ? (this.#skills.get(after.agentId) ?? null) : null);
           this.#assignedAt.set(after.id, now);
         }
-        if (before.state === 'queued' && after.state === 'closed') this.promises.abandoned(now, waitingChat(before));
+        if (before.state === 'queued' && after.state === 'closed') this.promises.abandoned(now, this.#waitOf(before));
+        if (before.state === 'queued' && after.state !== 'queued') this.#backSince.delete(after.id);
         if (before.state === 'agent' && after.state !== 'agent') {
           const since = this.#assignedAt.get(after.id);
           if (since !== undefined) this.promises.released(after.type, now - since);
@@ -96,6 +107,13 @@ export class Dispatcher {
         if (after.state !== 'queued') this.#told.delete(after.id);
       },
     };
+  }
+
+  /** A waiting chat as the promise model measures its wait: from when it last came to the queue. */
+  #waitOf(c: Conversation) {
+    const chat = waitingChat(c);
+    const since = this.#backSince.get(c.id);
+    return since === undefined ? chat : { ...chat, queuedAt: since };
   }
 
   /** Call `fn` when a standing promise falls due, so the customer and the console hear of it in time. */
@@ -136,7 +154,7 @@ export class Dispatcher {
     let conversations = await this.#o.store.queued();
     let agents = await this.#agents();
     if (this.#o.autoAssign) {
-      const plan = dispatch(agents, orderWaiting(conversations.map(waitingChat)));
+      const plan = dispatch(agents, this.#ordered(conversations));
       const byAgent = new Map(agents.map((a) => [a.id, a]));
       for (const { conversationId, agentId } of plan) {
         const name = this.#names.get(agentId);
@@ -155,9 +173,14 @@ export class Dispatcher {
       }
     }
     const byId = new Map(conversations.map((c) => [c.id, c]));
-    const ordered = orderWaiting(conversations.map(waitingChat));
+    const ordered = this.#ordered(conversations);
     const items = await this.#o.desk.queue(conversations);
     const now = this.#o.clock.now();
+    // The agents' list in routing's order, which counts the wait targets (the desk's alone does not).
+    const place = new Map(ordered.map((chat, index) => [chat.id, index]));
+    items.sort((a, b) => (place.get(a.conversationId) ?? Infinity) - (place.get(b.conversationId) ?? Infinity));
+    items.forEach((item, index) => (item.position = index + 1));
+    const targets = this.#o.targets?.();
     const info = new Map<string, QueueInfo>();
     ordered.forEach((chat, index) => {
       if (!byId.has(chat.id)) return;
@@ -171,9 +194,19 @@ export class Dispatcher {
       const standing = this.promises.promiseOf(item.conversationId);
       item.promise = told?.promise ?? null;
       item.dueInSeconds = told?.promise && standing ? Math.round((standing.deadline - now) / 1000) : null;
+      if (targets && item.type) item.targetSeconds = targets[item.type];
     }
     this.#armDeadline();
     return { items, info };
+  }
+
+  /** The queue in routing's order now: priority, chats put back, chats past their wait target, first come. */
+  #ordered(conversations: readonly Conversation[]): ReturnType<typeof waitingChat>[] {
+    const targets = this.#o.targets?.();
+    return orderWaiting(
+      conversations.map((c) => waitingChat(c, targets)),
+      this.#o.clock.now(),
+    );
   }
 
   /** What a waiting customer is told, in words; a notice only the first time a promise got worse. */
@@ -215,7 +248,48 @@ export class Dispatcher {
    */
   async accept(conversationId: string, agent: AgentRef): Promise<Conversation> {
     const entry = await this.#o.presence.get(agent.id);
-    return this.#o.desk.accept(conversationId, agent, entry?.capacity);
+    // A chat transferred to a skill group is refused to an agent without that skill (checked by the core).
+    return this.#o.desk.accept(conversationId, { ...agent, skills: entry?.skills ?? null }, entry?.capacity);
+  }
+
+  /**
+   * The holder passes a chat on. To an agent: only one who is online with a console open, and below their
+   * capacity (checked in the assignment's transaction, as an accept is); otherwise refused and nothing changes.
+   * To a skill group: back to the queue, keeping its place, for agents with that skill.
+   */
+  async transfer(
+    conversationId: string,
+    from: AgentRef,
+    input: { to: { agentId: string } | { skill: InteractionType }; note?: string },
+  ): Promise<Conversation> {
+    const note = input.note ? { note: input.note } : {};
+    if ('skill' in input.to) return this.#o.desk.transfer(conversationId, from, { to: input.to, ...note });
+    const { agentId } = input.to;
+    // To oneself: the core refuses it with its own words.
+    if (agentId === from.id) return this.#o.desk.transfer(conversationId, from, { to: { agentId, agentName: from.name }, ...note });
+    const entry = await this.#o.presence.get(agentId);
+    if (!entry) {
+      const known = await this.#o.store.findAgent(agentId);
+      throw known ? new DomainError('invalid_state', `${known.name} is not signed in: choose someone online, or a group.`) : new DomainError('not_found', 'No such agent.');
+    }
+    if (entry.status !== 'online') throw new DomainError('invalid_state', `${entry.name} is ${entry.status}: choose someone online, or a group.`);
+    if (entry.connections === 0) throw new DomainError('invalid_state', `${entry.name} has lost their connection: choose someone else, or a group.`);
+    const to: TransferTarget = { agentId, agentName: entry.name };
+    return this.#o.desk.transfer(conversationId, from, { to, ...note }, entry.capacity);
+  }
+
+  /** The agents presence knows, for the transfer dialog: status as routing sees it, and the chats they hold. */
+  async agents(): Promise<AgentSummary[]> {
+    return (await this.#agents())
+      .map((a) => ({
+        id: a.id,
+        name: this.#names.get(a.id) ?? a.id,
+        status: a.status,
+        capacity: a.capacity,
+        active: a.holding.length,
+        skills: a.skills ? [...a.skills] : null,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   }
 
   /** This node leads now: route, promise, and run the grace timers from what presence and the store say. */

@@ -1,9 +1,10 @@
 // The application layer: runs the pure conversation core against the store, asks the responder, and tells
 // listeners (the Socket.IO adapter, metrics) what changed. It knows nothing of sockets or HTTP.
 import { randomUUID } from 'node:crypto';
-import type { AssignedPayload, InteractionType, Message, QueueItem, ShopIdentity, TriageView } from '../shared/protocol.ts';
+import type { AssignedPayload, InteractionType, Message, Note, QueueItem, ShopIdentity, TriageView } from '../shared/protocol.ts';
 import { isoNow, type Clock } from './core/clock.ts';
 import {
+  addNote,
   agentSays,
   aiSays,
   assign,
@@ -19,17 +20,20 @@ import {
   rate,
   recordTriage,
   requestHandoff,
+  transfer,
   type Closer,
   type Conversation,
   type ConversationEvent,
   type CoreContext,
   type HandoffTrigger,
+  type NoteRecord,
+  type TransferTarget,
 } from './core/conversation.ts';
 import { handoffNote } from './core/triage/customer-notes.ts';
 import { decisionRecord, type Decision, type Triage, type Turn } from './core/triage/triage.ts';
 import { emptyMemory } from './core/assistant-memory.ts';
 import { joinsControlGroup } from './core/quality/control-group.ts';
-import { briefText, handoffBrief } from './core/handoff-summary.ts';
+import { briefText, handoffBrief, transferView } from './core/handoff-summary.ts';
 import { positionIn, queueOrder } from './core/queue.ts';
 import { hashToken, newToken } from './auth/tokens.ts';
 import { addressIn, daysIn, emailsIn, isNo, isYes, orderNumbersIn } from './responder/intents.ts';
@@ -58,7 +62,9 @@ function localClaims(now: () => number): (key: string, ttlMs: number) => Promise
 export interface DeskListener {
   /** New messages were stored in a conversation (in seq order). */
   messages?(conversation: Conversation, messages: readonly Message[]): void;
-  /** The conversation moved to another lifecycle state, or was rated. */
+  /** An internal note was stored: for the agents holding the conversation only, never the customer. */
+  noted?(conversation: Conversation, note: Note): void;
+  /** The conversation moved to another lifecycle state or to another agent, or was rated. */
   changed?(before: Conversation, after: Conversation): void;
   /** The queue's content or order changed. */
   queueChanged?(): void;
@@ -131,6 +137,11 @@ export function triageView(c: Conversation): TriageView | undefined {
   };
 }
 
+/** A stored note as agents receive it. */
+function noteOf(conversationId: string, at: string, note: NoteRecord): Note {
+  return { ...note, conversationId, at };
+}
+
 export class SupportDesk {
   readonly #store: Store;
   readonly #responder: Responder;
@@ -189,7 +200,8 @@ export class SupportDesk {
       try {
         const messages = await this.#store.append(before, after, events, guard);
         if (messages.length) this.#emit('messages', after, messages);
-        if (before.state !== after.state || before.rating !== after.rating) this.#emit('changed', before, after);
+        for (const e of events) if (e.type === 'noted') this.#emit('noted', after, noteOf(after.id, e.at, e.note));
+        if (before.state !== after.state || before.rating !== after.rating || before.agentId !== after.agentId) this.#emit('changed', before, after);
         return { before, after, messages };
       } catch (error) {
         if (error instanceof ConcurrencyError && attempt < MAX_RETRIES) continue;
@@ -424,7 +436,11 @@ export class SupportDesk {
    * An agent takes a waiting conversation; exactly one agent wins a race for it. With `capacity`, refused when
    * the agent already holds that many chats, checked in the same transaction as the assignment.
    */
-  async accept(conversationId: string, agent: AgentRef, capacity?: number): Promise<Conversation> {
+  async accept(
+    conversationId: string,
+    agent: AgentRef & { skills?: readonly InteractionType[] | null },
+    capacity?: number,
+  ): Promise<Conversation> {
     try {
       const { after } = await this.#run(conversationId, (c) => assign(c, this.#ctx, agent), capacity === undefined ? undefined : { agentId: agent.id, capacity });
       this.#emit('queueChanged');
@@ -432,6 +448,46 @@ export class SupportDesk {
     } catch (error) {
       if (!(error instanceof CapacityError)) throw error;
       throw new DomainError('invalid_state', `You already have ${error.holding} chats, your capacity. Close one, or raise your capacity, to take another.`);
+    }
+  }
+
+  /**
+   * The holder passes a conversation on: to another agent (with `capacity`, refused when that agent already
+   * holds that many, checked in the assignment's transaction like an accept), or back to the queue for a skill
+   * group, keeping its place. The caller checks that a target agent is online.
+   */
+  async transfer(
+    conversationId: string,
+    from: AgentRef,
+    input: { to: TransferTarget; note?: string },
+    capacity?: number,
+  ): Promise<Conversation> {
+    const guard = 'agentId' in input.to && capacity !== undefined ? { agentId: input.to.agentId, capacity } : undefined;
+    try {
+      const { before, after } = await this.#run(conversationId, (c) => transfer(c, this.#ctx, from, input), guard);
+      if (before.state !== after.state) this.#emit('queueChanged');
+      return after;
+    } catch (error) {
+      if (!(error instanceof CapacityError) || !('agentName' in input.to)) throw error;
+      throw new DomainError('invalid_state', `${input.to.agentName} is at capacity: they already hold ${error.holding} chats. Choose someone else, or a group.`);
+    }
+  }
+
+  /** An internal note by the agent holding the conversation; the same clientId twice stores one note. */
+  async addNote(conversationId: string, agent: AgentRef, input: { clientId: string; text: string }): Promise<Note> {
+    // The events of the last decision are the ones stored (a lost race decides again).
+    let decided: ConversationEvent[] = [];
+    try {
+      await this.#run(conversationId, (c) => (decided = addNote(c, this.#ctx, agent, input)));
+      const [noted] = decided;
+      if (noted?.type !== 'noted') throw new Error('a note decision made no note');
+      return noteOf(conversationId, noted.at, noted.note);
+    } catch (error) {
+      // A resend, or one refused by the state now (closed since) that was stored before: the stored note.
+      if (!(error instanceof DuplicateClientIdError) && !(error instanceof DomainError)) throw error;
+      const stored = await this.#store.findNoteByClientId(conversationId, input.clientId);
+      if (!stored) throw error;
+      return noteOf(conversationId, stored.at, stored.note);
     }
   }
 
@@ -499,6 +555,8 @@ export class SupportDesk {
       preview: previews.get(c.id) ?? '',
       position: index + 1,
       ...(c.triage ? { triage: triageView(c) } : {}),
+      // Passed to a skill group: the agents see who passed it on, to which group, and why.
+      ...(c.transfer?.skill ? { transfer: transferView(c.transfer) } : {}),
     }));
   }
 
@@ -512,13 +570,16 @@ export class SupportDesk {
     const conversation = await this.#store.findConversation(conversationId);
     if (!conversation) throw new DomainError('not_found', 'No such conversation.');
     const messages = await this.#store.messages(conversationId);
+    const events = await this.#store.events(conversationId);
     const triage = triageView(conversation);
-    const brief = handoffBrief({ ...conversation, identity: await this.identity(conversationId) }, messages);
+    const brief = handoffBrief({ ...conversation, identity: openedIdentity(events) }, messages);
+    const notes = events.flatMap((e) => (e.type === 'noted' ? [noteOf(conversationId, e.at, e.note)] : []));
     return {
       conversationId,
       summary: briefText(brief),
       brief,
       messages,
+      notes,
       state: conversation.state,
       type: conversation.type,
       priority: conversation.priority,

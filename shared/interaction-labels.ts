@@ -1,6 +1,6 @@
 // Words a person reads for the interaction types and the AI's steps, for the console and the server's
 // handoff summary alike. Kept apart from protocol.ts so the console can import it without bundling zod.
-import type { AiStep, InteractionType } from './protocol.ts';
+import type { AiStep, Disposition, InteractionType } from './protocol.ts';
 
 export const TYPE_LABELS: Record<InteractionType, string> = {
   account_status: 'Account / order status',
@@ -18,4 +18,13 @@ export const STEP_LABELS: Record<AiStep['kind'], string> = {
   action: 'Done',
   declined: 'Refused',
   failed: 'Failed',
+};
+
+/** How a conversation ended, as the agent picks it in the close dialog (stored as the key). */
+export const DISPOSITION_LABELS: Record<Disposition, string> = {
+  resolved: 'Resolved',
+  not_resolved: 'Not resolved',
+  customer_left: 'Customer left',
+  duplicate: 'Duplicate',
+  spam: 'Spam',
 };

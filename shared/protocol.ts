@@ -263,7 +263,7 @@ export interface AgentServerEvents {
   message: (message: Message) => void;
   typing: (payload: { conversationId: string; from: 'customer'; active: boolean }) => void;
   /** A conversation this agent holds changed state (closed by the customer, rated, …). */
-  conversation: (payload: { conversationId: string; state: ConversationState; csat?: { score: number; comment?: string } }) => void;
+  conversation: (payload: ConversationUpdate) => void;
   me: (payload: { agent: AgentIdentity; status: PresenceStatus; capacity: number; skills: InteractionType[] | null }) => void;
   /** A quality alarm fired, or one changed (acknowledged): docs/QUALITY.md. */
   alarm: (alarm: QualityAlarmView) => void;
@@ -288,4 +288,251 @@ export function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
     .join('; ');
+}
+
+// ---- console work (issue 8): internal notes, transfers, canned replies, close dispositions ----
+// The interfaces below that share a name with one above (AssignedPayload, QueueItem, HandoffBrief and the
+// agent event maps) add to it by declaration merging, so this section stays one block.
+
+/** Longest internal note, transfer note and canned reply text, in characters. */
+export const NOTE_MAX_LENGTH = 2000;
+
+/**
+ * An agent's internal note on a conversation: agents only, never sent to the customer (it is not a Message,
+ * so it never reaches `session`, `message` or `sync`).
+ */
+export interface Note {
+  id: string;
+  conversationId: string;
+  text: string;
+  /** ISO 8601 */
+  at: string;
+  authorId: string;
+  /** the agent's display name */
+  author: string;
+  clientId?: string;
+}
+
+/** A transfer, as an agent sees it: who passed the conversation on, to whom or to which group, and why. */
+export interface TransferView {
+  /** ISO 8601 */
+  at: string;
+  /** display name of the agent who transferred it */
+  from: string;
+  /** the agent it was passed to, when it was passed to one */
+  toAgent?: string;
+  /** the skill group it was passed to: only agents with this skill may take it from the queue */
+  skill?: InteractionType;
+  note?: string;
+}
+
+/** An agent as the transfer dialog lists them (from presence). */
+export interface AgentSummary {
+  id: string;
+  name: string;
+  /** `away` too for an agent whose consoles are all disconnected (they take no chats) */
+  status: PresenceStatus;
+  capacity: number;
+  /** chats they hold now */
+  active: number;
+  skills: InteractionType[] | null;
+}
+
+/**
+ * What the console offers as a close disposition (docs/PROTOCOL.md; words in shared/interaction-labels.ts);
+ * `close` accepts any short string, so an integrator's own dispositions stay valid.
+ */
+export type Disposition = 'resolved' | 'not_resolved' | 'customer_left' | 'duplicate' | 'spam';
+
+/** A stored reply an agent inserts and edits before sending (`GET /api/canned`). */
+export interface CannedReply {
+  id: string;
+  title: string;
+  /** may hold the variables of shared/canned-replies.ts, filled in from the conversation when inserted */
+  text: string;
+  createdBy: string;
+  /** ISO 8601 */
+  updatedAt: string;
+}
+
+/** A held conversation changed for this agent: its state, its rating, or it was passed on to someone else. */
+export interface ConversationUpdate {
+  conversationId: string;
+  state: ConversationState;
+  csat?: { score: number; comment?: string };
+  /** set when this agent transferred it away: to whom (an agent's name) or to which group */
+  transferredTo?: { agent?: string; skill?: InteractionType };
+}
+
+export interface AssignedPayload {
+  /** the conversation's internal notes, oldest first */
+  notes: Note[];
+}
+
+export interface QueueItem {
+  /** set when an agent passed the conversation to a skill group: only agents with that skill may take it */
+  transfer?: TransferView;
+}
+
+export interface HandoffBrief {
+  /** the order the conversation is about, when the assistant knows it (for canned replies' `{order.number}`) */
+  orderNumber?: string;
+  /** the latest transfer: who passed it on and their note, shown first */
+  transfer?: TransferView;
+}
+
+const noteText = z
+  .string({ error: 'text must be a string' })
+  .transform((s) => s.trim())
+  .pipe(z.string().min(1, 'text must not be empty').max(NOTE_MAX_LENGTH, `text is longer than ${NOTE_MAX_LENGTH} characters`));
+
+export const NoteInput = z.object({ conversationId, clientId, text: noteText });
+export const TransferInput = z.object({
+  conversationId,
+  to: z.union([z.object({ agentId: z.string().min(1).max(100) }).strict(), z.object({ skill: z.enum(INTERACTION_TYPES) }).strict()], {
+    error: 'to must be { agentId } or { skill }',
+  }),
+  note: z
+    .string()
+    .transform((s) => s.trim())
+    .pipe(z.string().max(NOTE_MAX_LENGTH, `note is longer than ${NOTE_MAX_LENGTH} characters`))
+    .optional(),
+});
+export const AgentsInput = z.object({}).loose();
+
+/** `POST /api/canned` and `PUT /api/canned/:id`. */
+export const CannedReplyInput = z.object({
+  title: z.string().trim().min(1, 'title must not be empty').max(80, 'title is longer than 80 characters'),
+  text: z.string().trim().min(1, 'text must not be empty').max(NOTE_MAX_LENGTH, `text is longer than ${NOTE_MAX_LENGTH} characters`),
+});
+
+export interface AgentServerEvents {
+  /** An internal note was added to a conversation this agent holds. */
+  note: (note: Note) => void;
+}
+
+export interface AgentClientEvents {
+  note: (payload: z.input<typeof NoteInput>, ack: Ack<{ note: Note }>) => void;
+  transfer: (
+    payload: z.input<typeof TransferInput>,
+    ack: Ack<{ conversationId: string; state: ConversationState; transfer: TransferView }>,
+  ) => void;
+  /** The agents one may transfer to, with their presence now. */
+  agents: (payload: z.input<typeof AgentsInput>, ack: Ack<{ agents: AgentSummary[] }>) => void;
+}
+
+// ---- admin: agents and the per-type policy (docs/PROTOCOL.md "Admin") ----
+
+/** The most chats an admin may give one agent at once. */
+export const AGENT_CAPACITY_MAX = 20;
+/** Shortest password an invited agent may choose. */
+export const PASSWORD_MIN_LENGTH = 12;
+
+export type AgentRole = AgentIdentity['role'];
+
+const agentName = z.string().trim().min(1, 'name must not be empty').max(100, 'name is longer than 100 characters');
+const agentRole = z.enum(['agent', 'admin'], { error: 'role must be "agent" or "admin"' });
+/** The types an agent takes; null: every type. */
+const agentSkills = z
+  .array(z.enum(INTERACTION_TYPES, { error: `each skill must be one of ${INTERACTION_TYPES.join(', ')}` }))
+  .min(1, 'give at least one type, or null for every type')
+  .max(INTERACTION_TYPES.length)
+  .transform((skills) => [...new Set(skills)])
+  .nullable();
+const agentCapacity = z
+  .number({ error: 'capacity must be a number' })
+  .int('capacity must be a whole number')
+  .min(1, 'capacity must be at least 1')
+  .max(AGENT_CAPACITY_MAX, `capacity must be at most ${AGENT_CAPACITY_MAX}`);
+
+/** `POST /api/admin/agents`: invite an agent. */
+export const AgentInviteInput = z.object({
+  email: z.string().trim().toLowerCase().email('email must be an email address').max(200),
+  name: agentName,
+  role: agentRole,
+  skills: agentSkills.optional(),
+  capacity: agentCapacity.optional(),
+});
+/** `PATCH /api/admin/agents/:id`: any of the fields. */
+export const AgentChangeInput = z
+  .object({ name: agentName.optional(), role: agentRole.optional(), skills: agentSkills.optional(), capacity: agentCapacity.optional() })
+  .refine((c) => Object.values(c).some((v) => v !== undefined), 'change at least one of name, role, skills, capacity');
+/** `POST /api/auth/invite`: the invitee sets their password. */
+export const InviteAcceptInput = z.object({
+  token: z.string().min(1, 'the invite link is incomplete').max(200),
+  password: z
+    .string()
+    .min(PASSWORD_MIN_LENGTH, `password must be at least ${PASSWORD_MIN_LENGTH} characters`)
+    .max(200, 'password is longer than 200 characters'),
+});
+/** `POST /api/quality/policy/:type`: the AI mode, the priority and the wait target, any of them. */
+export const PolicyEditInput = z
+  .object({
+    ai: z.enum(['on', 'off', 'shadow'], { error: 'ai must be "on", "off" or "shadow"' }).optional(),
+    priority: z.enum(['normal', 'high', 'urgent'], { error: 'priority must be "normal", "high" or "urgent"' }).optional(),
+    targetSeconds: z
+      .number({ error: 'targetSeconds must be a number' })
+      .int('targetSeconds must be a whole number of seconds')
+      .min(1, 'targetSeconds must be at least 1')
+      .max(86_400, 'targetSeconds must be at most 86400 (a day)')
+      .optional(),
+  })
+  .refine((c) => c.ai !== undefined || c.priority !== undefined || c.targetSeconds !== undefined, 'change at least one of ai, priority, targetSeconds');
+
+/** An agent as the admin page lists them. */
+export interface AgentAdminView {
+  id: string;
+  email: string;
+  name: string;
+  role: AgentRole;
+  /** the types they take; null: every type */
+  skills: InteractionType[] | null;
+  /** most chats at once: where their console starts, and the most they may set there */
+  capacity: number;
+  createdAt: string;
+  /** invited and has not set a password yet */
+  invitePending: boolean;
+  /** when the pending invite link stops working */
+  inviteExpiresAt: string | null;
+  /** their presence while a console of theirs is connected; absent otherwise */
+  status?: PresenceStatus;
+}
+
+/** `POST /api/admin/agents` and `POST /api/admin/agents/:id/invite`: the link is shown once, never stored. */
+export interface InviteResponse {
+  agent: AgentAdminView;
+  inviteUrl: string;
+  expiresAt: string;
+}
+
+/** A type's priority and wait target now, and what config/policy.json says. */
+export interface TypeTargetsView {
+  /** the priority a person takes the type at when the customer is calm */
+  priority: Priority;
+  /** the wait target, seconds: routing serves a chat past it ahead of others of its priority */
+  targetSeconds: number;
+  configured: { priority: Priority; targetSeconds: number };
+  changedAt?: string;
+  changedBy?: string;
+}
+
+export interface QueueItem {
+  /** the wait target of its type, seconds, when it has one (routing serves a chat past it first in its priority) */
+  targetSeconds?: number;
+}
+
+export interface AssignedPayload {
+  /** true when sent again on (re)connect for a conversation the agent already held: not a new assignment */
+  resumed?: boolean;
+}
+
+/** What an admin allows an agent: the most chats at once, and the types they may take (null: every type). */
+export interface AgentLimits {
+  capacity: number;
+  skills: InteractionType[] | null;
+}
+
+export interface AgentServerEvents {
+  /** The agent's limits, set by an admin: on connect and whenever an admin changes them. */
+  limits: (limits: AgentLimits) => void;
 }

@@ -6,13 +6,13 @@
 //   agent:<id>:connections  set of `<nodeId>/<socketId>` of the consoles connected now
 import type { Redis } from 'ioredis';
 import type { InteractionType, PresenceStatus } from '../../shared/protocol.ts';
-import { DEFAULT_CAPACITY, type Presence, type PresenceChange, type PresenceEntry } from '../realtime/agent-presence.ts';
+import { DEFAULT_CAPACITY, type Presence, type PresenceAgent, type PresenceChange, type PresenceEntry } from '../realtime/agent-presence.ts';
 
-// KEYS: agents, agent hash, connections. ARGV: id, name, connection, now, default capacity.
+// KEYS: agents, agent hash, connections. ARGV: id, name, connection, now, starting capacity, starting skills JSON.
 const CONNECT = `
 redis.call('SADD', KEYS[1], ARGV[1])
 if redis.call('EXISTS', KEYS[2]) == 0 then
-  redis.call('HSET', KEYS[2], 'status', 'online', 'capacity', ARGV[5], 'skills', 'null', 'idleSince', ARGV[4], 'leftAt', '')
+  redis.call('HSET', KEYS[2], 'status', 'online', 'capacity', ARGV[5], 'skills', ARGV[6], 'idleSince', ARGV[4], 'leftAt', '')
 end
 if redis.call('SCARD', KEYS[3]) == 0 and redis.call('HGET', KEYS[2], 'status') == 'offline' then
   redis.call('HSET', KEYS[2], 'status', 'online', 'idleSince', ARGV[4])
@@ -64,8 +64,10 @@ export class RedisPresence implements Presence {
   #connections = (id: string) => `${this.#prefix}agent:${id}:connections`;
   #member = (connection: string) => `${this.#nodeId}/${connection}`;
 
-  async connect(agent: { id: string; name: string }, connection: string, now: number): Promise<PresenceEntry> {
-    await this.#redis.eval(CONNECT, 3, this.#agents(), this.#agent(agent.id), this.#connections(agent.id), agent.id, agent.name, this.#member(connection), String(now), String(DEFAULT_CAPACITY));
+  async connect(agent: PresenceAgent, connection: string, now: number): Promise<PresenceEntry> {
+    const capacity = String(agent.capacity ?? DEFAULT_CAPACITY);
+    const skills = JSON.stringify(agent.skills ?? null);
+    await this.#redis.eval(CONNECT, 3, this.#agents(), this.#agent(agent.id), this.#connections(agent.id), agent.id, agent.name, this.#member(connection), String(now), capacity, skills);
     return (await this.get(agent.id))!;
   }
 

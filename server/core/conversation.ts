@@ -1,13 +1,15 @@
 // The conversation lifecycle as an append-only event log (after Rasa's tracker): every command is a pure
 // decision over the current conversation that returns the events to append, or refuses with a DomainError.
 // `evolve` folds an event into the conversation; the store keeps both the log and the folded projection.
-// ai → queued → agent → closed; a conversation may also close from ai or queued (the customer leaves).
+// ai → queued → agent → closed; a conversation may also close from ai or queued (the customer leaves), and a
+// transfer moves it from one agent to another, or back to the queue for a skill group.
 import type { ConversationState, ErrorCode, InteractionType, Priority, Sender, ShopIdentity } from '../../shared/protocol.ts';
 import { isoNow, type Clock } from './clock.ts';
 import { higherPriority } from './queue.ts';
 import type { TriageRecord } from './triage/triage.ts';
 import { sameMemory, type AssistantMemory } from './assistant-memory.ts';
 import { maskSecrets } from './secrets.ts';
+import { TYPE_LABELS } from '../../shared/interaction-labels.ts';
 
 export type { TriageRecord, AssistantMemory };
 
@@ -44,7 +46,35 @@ export type ConversationEvent =
   | { type: 'closed'; at: string; by: Closer; disposition?: string; label?: InteractionType }
   | { type: 'rated'; at: string; score: number; comment?: string }
   | { type: 'triaged'; at: string; messageId: string; decision: TriageRecord }
-  | { type: 'assistant_noted'; at: string; memory: AssistantMemory };
+  | { type: 'assistant_noted'; at: string; memory: AssistantMemory }
+  /** an agent's internal note: in the log like everything else, but never a message, so never the customer's */
+  | { type: 'noted'; at: string; note: NoteRecord }
+  /** the holder passed the conversation on: straight to another agent, or back to the queue for a skill group */
+  | { type: 'transferred'; at: string; from: { agentId: string; agentName: string }; to: TransferTarget; note?: string };
+
+/** An internal note as the log keeps it. */
+export interface NoteRecord {
+  id: string;
+  text: string;
+  authorId: string;
+  author: string;
+  /** the console's idempotency key: the same clientId twice stores one note */
+  clientId?: string;
+}
+
+/** Where a transfer sends a conversation. */
+export type TransferTarget = { agentId: string; agentName: string } | { skill: InteractionType };
+
+/** The latest transfer of a conversation, kept on it: a skill group restricts who may take it from the queue. */
+export interface TransferRecord {
+  at: string;
+  fromAgentId: string;
+  fromAgentName: string;
+  toAgentId?: string;
+  toAgentName?: string;
+  skill?: InteractionType;
+  note?: string;
+}
 
 export interface Conversation {
   id: string;
@@ -66,6 +96,8 @@ export interface Conversation {
   triage: TriageSummary | null;
   /** What the AI knows and has done in this conversation (verified customer, open flow, steps). */
   assistant: AssistantMemory | null;
+  /** The latest transfer between agents, or null; its skill limits who may take the conversation while queued. */
+  transfer: TransferRecord | null;
 }
 
 export interface TriageSummary {
@@ -111,6 +143,7 @@ export function blankConversation(id: string, at: string): Conversation {
     rating: null,
     triage: null,
     assistant: null,
+    transfer: null,
   };
 }
 
@@ -136,7 +169,24 @@ export function evolve(conversation: Conversation, event: ConversationEvent): Co
       return withTriage(next, event.decision);
     case 'assistant_noted':
       return { ...next, assistant: event.memory };
+    case 'noted':
+      return next;
+    case 'transferred':
+      return withTransfer(next, event);
   }
+}
+
+/** A transfer moves the conversation to its new holder, or back to the queue keeping its place (queuedAt). */
+function withTransfer(conversation: Conversation, event: Extract<ConversationEvent, { type: 'transferred' }>): Conversation {
+  const transfer: TransferRecord = { at: event.at, fromAgentId: event.from.agentId, fromAgentName: event.from.agentName };
+  if (event.note) transfer.note = event.note;
+  if ('skill' in event.to) {
+    transfer.skill = event.to.skill;
+    return { ...conversation, state: 'queued', agentId: null, agentName: null, queuedAt: conversation.queuedAt ?? event.at, transfer };
+  }
+  transfer.toAgentId = event.to.agentId;
+  transfer.toAgentName = event.to.agentName;
+  return { ...conversation, state: 'agent', agentId: event.to.agentId, agentName: event.to.agentName, transfer };
 }
 
 /**
@@ -253,11 +303,22 @@ export function requestHandoff(
   ];
 }
 
-/** An agent takes a queued conversation. Only one agent ever gets it. */
-export function assign(c: Conversation, ctx: CoreContext, agent: { id: string; name: string }): ConversationEvent[] {
+/**
+ * An agent takes a queued conversation. Only one agent ever gets it. A conversation transferred to a skill
+ * group goes only to an agent with that skill (`skills`, null: every type; not given: not checked).
+ */
+export function assign(
+  c: Conversation,
+  ctx: CoreContext,
+  agent: { id: string; name: string; skills?: readonly InteractionType[] | null },
+): ConversationEvent[] {
   if (c.state === 'agent' && c.agentId === agent.id) return [];
   if (c.state !== 'queued') {
     throw new DomainError('invalid_state', c.state === 'closed' ? 'This conversation has ended.' : 'This conversation is no longer waiting.');
+  }
+  const needed = c.transfer?.skill;
+  if (needed && agent.skills && !agent.skills.includes(needed)) {
+    throw new DomainError('forbidden', `${c.transfer!.fromAgentName} transferred this conversation to the ${TYPE_LABELS[needed]} group, and that is not one of your skills.`);
   }
   return [
     { type: 'assigned', at: isoNow(ctx.clock), agentId: agent.id, agentName: agent.name },
@@ -290,6 +351,55 @@ export function agentSays(
   }
   // Agents are held to the same rule: no card number or password is ever stored.
   return [message(ctx, { from: 'agent', text: maskSecrets(input.text).text, clientId: input.clientId, authorId: agent.id, author: agent.name })];
+}
+
+/**
+ * An internal note by the agent who holds the conversation: other agents who later take it read it, the
+ * customer never does. Only the holder writes notes, so a note is always by someone who saw the conversation.
+ */
+export function addNote(
+  c: Conversation,
+  ctx: CoreContext,
+  agent: { id: string; name: string },
+  input: { text: string; clientId?: string },
+): ConversationEvent[] {
+  if (c.state === 'closed') throw new DomainError('invalid_state', 'This conversation has ended.');
+  if (c.state !== 'agent' || c.agentId !== agent.id) {
+    throw new DomainError('forbidden', 'You can add notes only to conversations assigned to you.');
+  }
+  // Masked like every message: a note is stored, and read by other people.
+  const note: NoteRecord = { id: ctx.newId(), text: maskSecrets(input.text).text, authorId: agent.id, author: agent.name };
+  if (input.clientId) note.clientId = input.clientId;
+  return [{ type: 'noted', at: isoNow(ctx.clock), note }];
+}
+
+/**
+ * The holder passes the conversation on with an optional note: to another agent (who must be free: the caller
+ * checks presence, the store checks capacity), or back to the queue for a skill group, keeping its place.
+ * The customer is told, honestly, that someone else will continue.
+ */
+export function transfer(
+  c: Conversation,
+  ctx: CoreContext,
+  from: { id: string; name: string },
+  input: { to: TransferTarget; note?: string },
+): ConversationEvent[] {
+  if (c.state === 'closed') throw ended();
+  if (c.state !== 'agent' || c.agentId !== from.id) {
+    throw new DomainError('forbidden', 'You can transfer only conversations assigned to you.');
+  }
+  if ('agentId' in input.to && input.to.agentId === from.id) {
+    throw new DomainError('invalid_payload', 'This conversation is already yours: choose another agent or a group.');
+  }
+  const at = isoNow(ctx.clock);
+  const moved: ConversationEvent = { type: 'transferred', at, from: { agentId: from.id, agentName: from.name }, to: input.to };
+  const note = input.note?.trim();
+  if (note) moved.note = maskSecrets(note).text;
+  const told =
+    'agentId' in input.to
+      ? `You are being transferred to ${input.to.agentName}, who can see the whole conversation and will continue here.`
+      : `You are being transferred to a colleague who specialises in this. You keep your place in the queue, and they will see the whole conversation, so you will not need to repeat anything.`;
+  return [moved, message(ctx, { from: 'system', text: told })];
 }
 
 /** End the conversation. The customer may end it at any time; an agent only one assigned to them. */

@@ -1,9 +1,9 @@
 // What the agent reads first on a handoff, so they need not ask again what the customer already told the AI:
 // what the customer wants, who they proved to be, what the AI already did and found, why it came to a person,
 // the signals, and a suggested next step.
-import type { AiStep, HandoffBrief, ShopIdentity } from '../../shared/protocol.ts';
+import type { AiStep, HandoffBrief, ShopIdentity, TransferView } from '../../shared/protocol.ts';
 import { STEP_LABELS, TYPE_LABELS } from '../../shared/interaction-labels.ts';
-import type { Conversation, NewMessage } from './conversation.ts';
+import type { AssistantMemory, Conversation, NewMessage, TransferRecord } from './conversation.ts';
 
 
 const MOODS = ['calm', 'frustrated', 'distressed'] as const;
@@ -24,7 +24,38 @@ type BriefSource = Pick<Conversation, 'handoffReason' | 'type' | 'priority'> & {
   assistant?: Conversation['assistant'];
   /** the shop user the conversation was opened for (a verified token), if any */
   identity?: ShopIdentity | null;
+  transfer?: Conversation['transfer'];
 };
+
+/** The merchant's order numbers as customers and the assistant write them (LP-12345, "lp 12345"). */
+const ORDER_NUMBER = /\bLP[-\s]?(\d{5})\b/gi;
+
+/**
+ * The order the conversation is about: the one a proposed change concerns, else the one the assistant's flow
+ * is about, else the latest one the customer wrote, else the latest the assistant looked up; undefined if none.
+ */
+export function orderNumberOf(memory: AssistantMemory | null, customerTexts: readonly string[]): string | undefined {
+  const pending = memory?.pending;
+  if (pending && 'orderNumber' in pending) return pending.orderNumber;
+  if (memory?.flow?.orderNumber) return memory.flow.orderNumber;
+  const latestIn = (texts: readonly string[]) => {
+    for (const text of [...texts].reverse()) {
+      const found = [...text.matchAll(ORDER_NUMBER)].at(-1);
+      if (found) return `LP-${found[1]}`;
+    }
+    return undefined;
+  };
+  return latestIn(customerTexts) ?? latestIn((memory?.steps ?? []).map((s) => s.text));
+}
+
+/** A transfer as the agents are shown it. */
+export function transferView(record: TransferRecord): TransferView {
+  const view: TransferView = { at: record.at, from: record.fromAgentName };
+  if (record.toAgentName) view.toAgent = record.toAgentName;
+  if (record.skill) view.skill = record.skill;
+  if (record.note) view.note = record.note;
+  return view;
+}
 
 /** The handoff summary in parts, from the conversation and its messages. */
 export function handoffBrief(conversation: BriefSource, messages: readonly Pick<NewMessage, 'from' | 'text'>[]): HandoffBrief {
@@ -62,6 +93,9 @@ export function handoffBrief(conversation: BriefSource, messages: readonly Pick<
   const brief: HandoffBrief = { wants, aiSteps, reasons, signals, nextStep: nextStep(conversation, aiSteps) };
   if (memory?.customer) brief.customer = { name: memory.customer.name, email: memory.customer.email };
   if (conversation.identity) brief.signedIn = conversation.identity;
+  const orderNumber = orderNumberOf(memory, fromCustomer.map((m) => m.text));
+  if (orderNumber) brief.orderNumber = orderNumber;
+  if (conversation.transfer) brief.transfer = transferView(conversation.transfer);
   return brief;
 }
 
@@ -97,9 +131,16 @@ export function shopUser(identity: ShopIdentity): string {
   return who ? `${who}, user id ${identity.userId}` : `user id ${identity.userId}`;
 }
 
+/** "Transferred by Sam to the Billing dispute group: please check the charge" */
+export function transferLine(transfer: TransferView): string {
+  const to = transfer.toAgent ? ` to ${transfer.toAgent}` : transfer.skill ? ` to the ${TYPE_LABELS[transfer.skill]} group` : '';
+  return `Transferred by ${transfer.from}${to}${transfer.note ? `: ${transfer.note}` : '.'}`;
+}
+
 /** The brief as plain text (the `summary` field, logs, email). */
 export function briefText(brief: HandoffBrief): string {
   const lines = [`Wants: ${brief.wants}`];
+  if (brief.transfer) lines.unshift(transferLine(brief.transfer));
   lines.push(brief.customer ? `Customer: ${brief.customer.name} <${brief.customer.email}> (verified)` : 'Customer: not verified');
   if (brief.signedIn) lines.push(`Signed in at the shop as ${shopUser(brief.signedIn)} (verified)`);
   lines.push(`Why a person: ${brief.reasons.join('; ')}`);

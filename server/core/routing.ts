@@ -5,7 +5,7 @@ import type { InteractionType, PresenceStatus } from '../../shared/protocol.ts';
 import type { WaitingChat } from './queue.ts';
 
 // The queue's order lives with the queue; routing re-exports it for its callers.
-export { compareWaiting, orderWaiting, waitingChat, type WaitingChat } from './queue.ts';
+export { compareWaiting, orderWaiting, waitingChat, type WaitingChat, type WaitTargets } from './queue.ts';
 
 /** An agent as routing sees them. */
 export interface AgentSlots {
@@ -25,8 +25,13 @@ export interface AgentSlots {
 }
 
 /** Whether the agent has the skill for a type; a chat not yet typed goes to anyone. */
-export function hasSkill(agent: AgentSlots, type: InteractionType | null): boolean {
+export function hasSkill(agent: Pick<AgentSlots, 'skills'>, type: InteractionType | null): boolean {
   return type === null || agent.skills === null || agent.skills.includes(type);
+}
+
+/** The skill a waiting chat needs: the group an agent transferred it to, else its type. */
+export function neededSkill(chat: Pick<WaitingChat, 'type' | 'skill'>): InteractionType | null {
+  return chat.skill ?? chat.type;
 }
 
 /** Slots the agent can fill now: none unless online. */
@@ -40,9 +45,14 @@ export function freeSlotsFor(agent: AgentSlots, chat: Pick<WaitingChat, 'priorit
   return chat.priority === 'urgent' ? free : Math.max(0, free - (agent.reserve ?? 0));
 }
 
-/** Agents online with the skill for a type: the people a chat of that type waits for. */
+/** Agents online with the skill for a type: the people a chat needing it (`neededSkill`) waits for. */
 export function eligibleAgents(agents: readonly AgentSlots[], type: InteractionType | null): AgentSlots[] {
   return agents.filter((a) => a.status === 'online' && hasSkill(a, type));
+}
+
+/** The agents online who may be given a waiting chat: with the skill it needs, and not the one who passed it on. */
+export function eligibleFor(agents: readonly AgentSlots[], chat: Pick<WaitingChat, 'type' | 'skill' | 'passedBy'>): AgentSlots[] {
+  return eligibleAgents(agents, neededSkill(chat)).filter((a) => a.id !== chat.passedBy);
 }
 
 /** How many types an agent takes (every type counts as all of them). */
@@ -55,13 +65,15 @@ function breadth(agent: AgentSlots): number {
  * goes to a generalist, keeping the scarce fraud-trained agents free for fraud), then the most free slots
  * (spreads the load; a less busy agent answers sooner), then the one idle longest, then by id.
  */
-export function bestAgent(agents: readonly AgentSlots[], chat: Pick<WaitingChat, 'type' | 'priority'>): AgentSlots | null {
+export function bestAgent(agents: readonly AgentSlots[], chat: Pick<WaitingChat, 'type' | 'priority' | 'skill' | 'passedBy'>): AgentSlots | null {
   let best: AgentSlots | null = null;
   let bestFree = 0;
   let bestBreadth = 0;
+  const skill = neededSkill(chat);
   for (const agent of agents) {
     const free = freeSlotsFor(agent, chat);
-    if (free === 0 || !hasSkill(agent, chat.type)) continue;
+    // The agent who just passed the chat on is not handed it back (they may still take it by hand).
+    if (free === 0 || !hasSkill(agent, skill) || agent.id === chat.passedBy) continue;
     const width = breadth(agent);
     if (
       !best ||
@@ -102,5 +114,5 @@ export function dispatch(agents: readonly AgentSlots[], ordered: readonly Waitin
 
 /** The chats of the queue that the agent may take now, in queue order (what "pick from the queue" offers). */
 export function takeable(agent: AgentSlots, ordered: readonly WaitingChat[]): WaitingChat[] {
-  return ordered.filter((chat) => freeSlotsFor(agent, chat) > 0 && hasSkill(agent, chat.type));
+  return ordered.filter((chat) => freeSlotsFor(agent, chat) > 0 && hasSkill(agent, neededSkill(chat)));
 }

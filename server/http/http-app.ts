@@ -1,17 +1,21 @@
 // The HTTP adapter (Express): the demo shop page, the widget script, the console, health, metrics and the
-// agent sign-in API. Everything is same-origin under helmet except /widget.js, which any page may load.
-import { existsSync } from 'node:fs';
+// agent sign-in API. Everything is same-origin under helmet except /widget.js and /widget-app.js, which any
+// page may load.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { describeIssues, InteractionTypeParam, LoginInput, PolicyChangeInput } from '../../shared/protocol.ts';
+import { describeIssues, LoginInput } from '../../shared/protocol.ts';
 import type { AgentAccounts } from '../auth/agent-accounts.ts';
 import type { TrustProxy } from '../security/rate-limits.ts';
 import type { Store } from '../store/store.ts';
 import type { QualityService } from '../quality/quality-service.ts';
 import { createLimits, type Limits } from '../security/rate-limits.ts';
 import type { TandemMetrics } from './metrics.ts';
+import { cannedApi } from './canned-api.ts';
+import { adminApi, type AdminHooks } from './admin-api.ts';
 
 export interface HttpOptions {
   accounts: AgentAccounts;
@@ -29,6 +33,8 @@ export interface HttpOptions {
   trustProxy?: TrustProxy;
   /** Several nodes: is Redis answering? (for /healthz) */
   redisHealthy?: () => Promise<boolean>;
+  /** presence and consoles, for the admin API */
+  admin?: AdminHooks;
 }
 
 function bearer(req: Request): string | undefined {
@@ -50,15 +56,27 @@ export function createHttpApp(options: HttpOptions): express.Express {
   };
 
   // The drop-in widget: loadable from any origin (CORP cross-origin); the server decides who may connect.
-  app.get('/widget.js', (_req, res, next) => {
-    if (!existsSync(widgetFile)) return notBuilt(_req, res, next);
+  // /widget.js is the loader a shop embeds; it fetches /widget-app.js, the full widget, from the same place.
+  // The loader asks for `widget-app.js?v=<content hash>`: when the hash is the file's, that address can never
+  // hold anything else, so browsers and CDNs keep it for a year; the loader itself stays at 5 minutes.
+  const appFile = join(distDir, 'widget-app.js');
+  let appHash: { mtimeMs: number; hash: string } | null = null;
+  const currentAppHash = (): string => {
+    const { mtimeMs } = statSync(appFile);
+    if (appHash?.mtimeMs !== mtimeMs) appHash = { mtimeMs, hash: createHash('sha256').update(readFileSync(appFile)).digest('hex').slice(0, 12) };
+    return appHash.hash;
+  };
+  app.get(['/widget.js', '/widget-app.js'], (req, res, next) => {
+    const file = req.path === '/widget.js' ? widgetFile : appFile;
+    if (!existsSync(file)) return notBuilt(req, res, next);
+    const versioned = file === appFile && req.query.v === currentAppHash();
     res.set({
       'Cross-Origin-Resource-Policy': 'cross-origin',
       'Access-Control-Allow-Origin': '*',
-      'Cache-Control': 'public, max-age=300',
+      'Cache-Control': versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
       'X-Content-Type-Options': 'nosniff',
     });
-    res.sendFile(widgetFile);
+    res.sendFile(file);
   });
 
   app.use(
@@ -178,30 +196,10 @@ export function createHttpApp(options: HttpOptions): express.Express {
     log.info({ alarmId: alarm.id, agentId: agent.id }, 'quality alarm acknowledged');
     res.json({ alarm });
   });
-  api.post('/quality/policy/:type', async (req, res) => {
-    const agent = await signedIn(req, res);
-    if (!agent) return;
-    if (agent.role !== 'admin') {
-      res.status(403).json({ error: { code: 'forbidden', message: 'Only an admin may change how a type is handled.' } });
-      return;
-    }
-    const type = InteractionTypeParam.safeParse(req.params.type);
-    const body = PolicyChangeInput.safeParse(req.body ?? {});
-    if (!type.success || !body.success) {
-      const message = !type.success ? `unknown interaction type "${String(req.params.type)}"` : describeIssues(body.error!);
-      res.status(400).json({ error: { code: 'invalid_payload', message } });
-      return;
-    }
-    try {
-      await quality.setMode(type.data, body.data.ai, agent);
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      res.status(400).json({ error: { code: 'invalid_payload', message: error.message } });
-      return;
-    }
-    log.info({ type: type.data, ai: body.data.ai, agentId: agent.id }, 'AI mode changed');
-    res.json({ policy: quality.policy() });
-  });
+  // Agents and the per-type policy (admins), and invite links (server/http/admin-api.ts).
+  api.use(adminApi({ accounts, quality, limits, log, hooks: options.admin }));
+  // Canned replies for the console's picker (server/http/canned-api.ts): agents read, admins write.
+  api.use('/canned', cannedApi({ accounts, store, log }));
 
   api.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'No such API route.' } });

@@ -18,7 +18,7 @@ import type { AiMode } from '../core/triage/policy.ts';
 import type { Store } from '../store/store.ts';
 import { QualityRecords } from '../store/quality-records.ts';
 import type { DeskListener } from '../support-desk.ts';
-import type { PolicyControl } from './policy-control.ts';
+import type { PolicyControl, TargetsChange } from './policy-control.ts';
 
 const DAY_MS = 86_400_000;
 export const RECONTACT_DAYS = 7;
@@ -269,6 +269,16 @@ export class QualityService {
 
   policy() {
     return this.#policy.view();
+  }
+
+  /** An admin sets a type's priority and wait target (throws a RangeError for fraud below urgent). */
+  async setTargets(type: InteractionType, change: TargetsChange, by: { id: string; name: string }): Promise<void> {
+    await this.#policy.setTargets(type, change, by.name, iso(this.#clock.now()));
+  }
+
+  /** Each type's priority and wait target in force, beside what config/policy.json says. */
+  targets() {
+    return this.#policy.targetsView();
   }
 
   /** The figures of the last 24 hours and 7 days (what /metrics exports). */

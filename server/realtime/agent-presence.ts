@@ -24,9 +24,20 @@ export interface PresenceChange {
   skills?: InteractionType[] | null;
 }
 
+/** An agent connecting: who, and where their presence starts (capacity and skills as an admin gave them). */
+export interface PresenceAgent {
+  id: string;
+  name: string;
+  capacity?: number;
+  skills?: InteractionType[] | null;
+}
+
 export interface Presence {
-  /** A console connected (`connection` is unique across nodes); the agent is online unless they chose otherwise earlier. */
-  connect(agent: { id: string; name: string }, connection: string, now: number): Promise<PresenceEntry>;
+  /**
+   * A console connected (`connection` is unique across nodes); the agent is online unless they chose otherwise
+   * earlier. An agent seen for the first time starts with `capacity` and `skills` (their stored record).
+   */
+  connect(agent: PresenceAgent, connection: string, now: number): Promise<PresenceEntry>;
   /** A console disconnected; true when it was the agent's last one (their grace period starts). */
   disconnect(agentId: string, connection: string, now: number): Promise<boolean>;
   set(agentId: string, status: PresenceStatus, change: PresenceChange, now: number): Promise<PresenceEntry | undefined>;
@@ -63,10 +74,11 @@ const view = (e: MemoryEntry): PresenceEntry => ({
 export class MemoryPresence implements Presence {
   readonly #agents = new Map<string, MemoryEntry>();
 
-  async connect(agent: { id: string; name: string }, connection: string, now: number): Promise<PresenceEntry> {
+  async connect(agent: PresenceAgent, connection: string, now: number): Promise<PresenceEntry> {
     let entry = this.#agents.get(agent.id);
     if (!entry) {
-      entry = { name: agent.name, sockets: new Set(), status: 'online', capacity: DEFAULT_CAPACITY, skills: null, idleSince: now, leftAt: null };
+      const start = { capacity: agent.capacity ?? DEFAULT_CAPACITY, skills: agent.skills ?? null };
+      entry = { name: agent.name, sockets: new Set(), status: 'online', ...start, idleSince: now, leftAt: null };
       this.#agents.set(agent.id, entry);
     }
     if (entry.sockets.size === 0 && entry.status === 'offline') {

@@ -10,26 +10,33 @@ import {
   AgentAuth,
   AgentCloseInput,
   AgentMessageInput,
+  AgentsInput,
   AgentTypingInput,
   CloseInput,
   CsatInput,
   CustomerAuth,
   CustomerMessageInput,
   HandoffInput,
+  NoteInput,
   PresenceInput,
   SyncInput,
+  TransferInput,
   TypingInput,
   type AgentClientEvents,
   type AgentIdentity,
   type AgentServerEvents,
+  type ConversationUpdate,
   type CustomerClientEvents,
   type CustomerRefusal,
   type CustomerServerEvents,
   type ShopIdentity,
   type StatePayload,
 } from '../../shared/protocol.ts';
-import type { AgentAccounts } from '../auth/agent-accounts.ts';
+import { backWithin, beyondLimits, identity, type AgentAccounts, type PresenceLimitsChange } from '../auth/agent-accounts.ts';
+import { DomainError } from '../core/conversation.ts';
+import type { AgentRecord } from '../store/store.ts';
 import type { Conversation } from '../core/conversation.ts';
+import { transferView } from '../core/handoff-summary.ts';
 import type { DeskListener, SupportDesk } from '../support-desk.ts';
 import { acknowledger } from './acknowledge.ts';
 import { clientAddress, type TrustProxy, createLimits, type Limits } from '../security/rate-limits.ts';
@@ -103,7 +110,15 @@ function sameOrigin(req: IncomingMessage, origin: string): boolean {
   }
 }
 
-export function attachRealtime(options: RealtimeOptions): { io: Server; close(): Promise<void> } {
+/** The realtime adapter: its Socket.IO server, what an admin's changes to agents need, and shutdown. */
+export interface Realtime {
+  io: Server;
+  agentChanged(record: AgentRecord, change: PresenceLimitsChange): Promise<void>;
+  agentRemoved(agentId: string): void;
+  close(): Promise<void>;
+}
+
+export function attachRealtime(options: RealtimeOptions): Realtime {
   const { desk, accounts, presence, dispatcher, cluster, log } = options;
   const limits = options.limits ?? createLimits();
   const identities = new ShopIdentityVerifier(options.identitySecret, { now: () => desk.clockNow() });
@@ -260,20 +275,31 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
         agents.to(room(conversation.id)).emit('message', message);
       }
     },
+    noted(conversation, note) {
+      // The agent namespace only: the customer's sockets share the room name but not the namespace.
+      agents.to(room(conversation.id)).emit('note', note);
+    },
     changed(before, after) {
       notify('changed', async () => {
+        const newHolder = after.state === 'agent' && after.agentId !== null && (before.state !== 'agent' || before.agentId !== after.agentId);
         // Entering the queue is always followed by queueChanged, which tells every waiting customer their place.
-        if (before.state !== after.state && after.state !== 'queued') {
+        if ((before.state !== after.state && after.state !== 'queued') || newHolder) {
           customers.to(room(after.id)).emit('state', await statePayload(after));
         }
-        if (after.state === 'agent' && before.state !== 'agent' && after.agentId) {
-          agents.in(agentRoom(after.agentId)).socketsJoin(room(after.id));
-          agents.to(agentRoom(after.agentId)).emit('assigned', await desk.assignment(after.id));
+        if (before.state === 'agent' && before.agentId && (after.state === 'queued' || newHolder)) {
+          // Put back in the queue (the agent left) or passed on: the old holder's consoles let go of it, told
+          // where it went when it was a transfer.
+          const update: ConversationUpdate = { conversationId: after.id, state: after.state };
+          if (after.transfer && after.transfer.at !== before.transfer?.at && after.transfer.fromAgentId === before.agentId) {
+            const moved = transferView(after.transfer);
+            update.transferredTo = moved.toAgent ? { agent: moved.toAgent } : moved.skill ? { skill: moved.skill } : {};
+          }
+          agents.to(agentRoom(before.agentId)).emit('conversation', update);
+          agents.in(agentRoom(before.agentId)).socketsLeave(room(after.id));
         }
-        if (before.state === 'agent' && after.state === 'queued') {
-          // Put back in the queue (the agent left): the agent's consoles let go of it.
-          agents.to(room(after.id)).emit('conversation', { conversationId: after.id, state: after.state });
-          agents.in(room(after.id)).socketsLeave(room(after.id));
+        if (newHolder) {
+          agents.in(agentRoom(after.agentId!)).socketsJoin(room(after.id));
+          agents.to(agentRoom(after.agentId!)).emit('assigned', await desk.assignment(after.id));
         }
         if (after.state === 'closed') {
           const update: Parameters<AgentServerEvents['conversation']>[0] = { conversationId: after.id, state: after.state };
@@ -409,7 +435,14 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
     const ack = acknowledger(log.child({ agentId: agent.id }), () => limits.agentEvent(socket.id));
     void socket.join(['agents', agentRoom(agent.id)]);
     // Presence lives in Redis with several nodes: every later change of this socket's presence waits for this.
-    const connected = presence.connect(agent, socket.id, desk.clockNow());
+    // It starts from the capacity and skills an admin gave the agent, and stays within them.
+    const connectedAt = desk.clockNow();
+    const connected = accounts.record(agent.id).then(async (record) => {
+      if (record) socket.emit('limits', { capacity: record.capacity, skills: record.skills });
+      const entry = await presence.connect(record ? { ...agent, capacity: record.capacity, skills: record.skills } : agent, socket.id, connectedAt);
+      const clamp = record && backWithin(record, entry);
+      return (clamp && (await presence.set(agent.id, entry.status, clamp, connectedAt))) || entry;
+    });
     void (async () => {
       const entry = await connected;
       const mine = local.get(agent.id) ?? { sockets: new Set<string>(), last: entry };
@@ -421,7 +454,7 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
       socket.emit('queue', { items: await desk.queue() });
       for (const held of await desk.heldBy(agent.id)) {
         await socket.join(room(held.id));
-        socket.emit('assigned', await desk.assignment(held.id));
+        socket.emit('assigned', { ...(await desk.assignment(held.id)), resumed: true });
       }
     })().catch((error: unknown) => log.error({ err: error, agentId: agent.id }, 'agent catch-up failed'));
 
@@ -430,10 +463,14 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
       if (capacity !== undefined) change.capacity = capacity;
       if (skills !== undefined) change.skills = skills;
       await connected;
+      const record = await accounts.record(agent.id);
+      const refusal = record && beyondLimits(record, change);
+      if (refusal) throw new DomainError('forbidden', refusal);
       const updated = await presence.set(agent.id, status, change, desk.clockNow());
       if (!updated) throw new Error(`no presence for agent ${agent.id}`);
       remember(agent.id, updated);
-      agents.to(agentRoom(agent.id)).emit('me', { agent, status: updated.status, capacity: updated.capacity, skills: updated.skills });
+      const me = record ? identity(record) : agent;
+      agents.to(agentRoom(agent.id)).emit('me', { agent: me, status: updated.status, capacity: updated.capacity, skills: updated.skills });
       presenceChanged();
       return { status: updated.status, capacity: updated.capacity, skills: updated.skills };
     }));
@@ -449,6 +486,14 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
       if (socket.rooms.has(room(conversationId))) customers.to(room(conversationId)).emit('typing', { from: 'agent', active });
       return {};
     }));
+    socket.on('note', ack('note', NoteInput, async ({ conversationId, clientId, text }) => ({
+      note: await desk.addNote(conversationId, agent, { clientId, text }),
+    })));
+    socket.on('transfer', ack('transfer', TransferInput, async ({ conversationId, to, note }) => {
+      const after = await dispatcher.transfer(conversationId, agent, note ? { to, note } : { to });
+      return { conversationId, state: after.state, transfer: transferView(after.transfer!) };
+    }));
+    socket.on('agents', ack('agents', AgentsInput, async () => ({ agents: await dispatcher.agents() })));
     socket.on('close', ack('close', AgentCloseInput, async ({ conversationId, disposition, label }) => {
       const input: Parameters<SupportDesk['close']>[1] = { by: 'agent', agentId: agent.id };
       if (disposition) input.disposition = disposition;
@@ -473,6 +518,20 @@ export function attachRealtime(options: RealtimeOptions): { io: Server; close():
 
   return {
     io,
+    /** An admin changed an agent: presence takes the capacity and skills they changed (routing sees it), consoles hear `me`. */
+    async agentChanged(record: AgentRecord, change: PresenceLimitsChange): Promise<void> {
+      agents.to(agentRoom(record.id)).emit('limits', { capacity: record.capacity, skills: record.skills });
+      const entry = await presence.get(record.id);
+      const updated = entry && (await presence.set(record.id, entry.status, change, desk.clockNow()));
+      if (!updated) return;
+      remember(record.id, updated);
+      agents.to(agentRoom(record.id)).emit('me', { agent: identity(record), status: updated.status, capacity: updated.capacity, skills: updated.skills });
+      presenceChanged();
+    },
+    /** An admin removed an agent: their consoles go (on every node); their chats go back after the grace period. */
+    agentRemoved(agentId: string): void {
+      agents.in(agentRoom(agentId)).disconnectSockets(true);
+    },
     async close() {
       clearInterval(restoreTimer);
       dispatcher.close();

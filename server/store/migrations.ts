@@ -2,6 +2,7 @@
 // generated. Add a migration by appending an entry; never edit one that has shipped.
 import { sql, type Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { Database } from './schema.ts';
 import type { Dialect } from './store.ts';
 
 function initial(dialect: Dialect): Migration {
@@ -140,6 +141,61 @@ const quality: Migration = {
   },
 };
 
+/** The canned replies a new installation starts with: the commonest openings, checks and closings. */
+const DEFAULT_CANNED_REPLIES: readonly { id: string; title: string; text: string }[] = [
+  { id: 'greeting', title: 'Greeting', text: 'Hi {customer.name}, this is {agent.name}. I have read your conversation with our assistant, so there is no need to repeat anything. Let me look into it.' },
+  { id: 'verify', title: 'Ask to verify', text: 'Before I look at your account: could you tell me your order number and the email address you used for it?' },
+  { id: 'order-check', title: 'Checking the order', text: 'Thanks, {customer.name}. I am checking order {order.number} now; it will take a minute or two.' },
+  { id: 'refund-started', title: 'Refund started', text: 'I have started the refund for order {order.number}. It reaches your account within 5 to 10 working days, and you will get an email confirmation.' },
+  { id: 'dispute-opened', title: 'Dispute opened', text: 'I have opened a dispute for order {order.number}. The payments of that order are paused until it is settled, and we will email you the outcome.' },
+  { id: 'hold-on', title: 'Need more time', text: 'I need a little more time to check this with a colleague. Please stay in this chat: I will be back within five minutes.' },
+  { id: 'anything-else', title: 'Anything else?', text: 'Is there anything else I can help you with today, {customer.name}?' },
+  { id: 'goodbye', title: 'Goodbye', text: 'Thank you for your patience, {customer.name}. Have a good day!' },
+];
+
+// 0005: console work (issue 8): the latest transfer between agents of each conversation (its skill group
+// restricts who may take it from the queue) and the canned replies, seeded with a handful of useful defaults.
+const consoleWork: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('conversations').addColumn('transfer', 'text').execute();
+    await db.schema
+      .createTable('canned_replies')
+      .addColumn('id', 'text', (col) => col.primaryKey())
+      .addColumn('title', 'text', (col) => col.notNull())
+      .addColumn('text', 'text', (col) => col.notNull())
+      .addColumn('created_by', 'text', (col) => col.notNull())
+      .addColumn('updated_at', 'text', (col) => col.notNull())
+      .execute();
+    const at = new Date().toISOString();
+    await (db as unknown as Kysely<Database>)
+      .insertInto('canned_replies')
+      .values(DEFAULT_CANNED_REPLIES.map((r) => ({ id: r.id, title: r.title, text: r.text, created_by: 'Tandem', updated_at: at })))
+      .execute();
+  },
+};
+
+// 0006: agent administration (issue 8): each agent's capacity (the most chats at once; also the most their
+// console may set) and skills (the types they take, JSON; null: every type), a pending invite (the link's
+// token, hashed, and its expiry; the password is '' until the invitee sets one), and the per-type priority
+// and wait target changed at run time (like the AI modes of policy_overrides; null: as configured).
+const agentAdmin: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('agents').addColumn('capacity', 'integer', (col) => col.notNull().defaultTo(3)).execute();
+    await db.schema.alterTable('agents').addColumn('skills', 'text').execute();
+    await db.schema.alterTable('agents').addColumn('invite_token_hash', 'text').execute();
+    await db.schema.alterTable('agents').addColumn('invite_expires_at', 'text').execute();
+    await db.schema.createIndex('agents_invite').unique().on('agents').column('invite_token_hash').execute();
+    await db.schema
+      .createTable('policy_targets')
+      .addColumn('type', 'text', (col) => col.primaryKey())
+      .addColumn('priority', 'text')
+      .addColumn('target_seconds', 'integer')
+      .addColumn('changed_at', 'text', (col) => col.notNull())
+      .addColumn('changed_by', 'text', (col) => col.notNull())
+      .execute();
+  },
+};
+
 /** Every migration, in order, for the given engine. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -148,6 +204,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       '0002_triage_summary': triageSummary,
       '0003_assistant_memory': assistantMemory,
       '0004_quality': quality,
+      '0005_console_work': consoleWork,
+      '0006_agent_admin': agentAdmin,
     }),
   };
 }

@@ -1,7 +1,8 @@
-// Storage of the quality signals (migration 0004): outcomes, alarms, training examples and run-time AI modes,
+// Storage of the quality signals (migration 0004): outcomes, alarms, training examples and run-time AI modes
+// (and, migration 0006, run-time priorities and wait targets),
 // through the same Kysely query layer, so both engines run the same queries.
 import type { Kysely } from 'kysely';
-import type { InteractionType } from '../../shared/protocol.ts';
+import type { InteractionType, Priority } from '../../shared/protocol.ts';
 import type { QualityAlarmView } from '../../shared/quality.ts';
 import type { InteractionOutcome } from '../core/quality/outcome.ts';
 import type { TrainingExample } from '../core/quality/training-examples.ts';
@@ -12,6 +13,15 @@ export interface PolicyOverride {
   type: InteractionType;
   ai: AiMode;
   reason: string;
+  changedAt: string;
+  changedBy: string;
+}
+
+/** A type's priority and wait target changed at run time (migration 0006); undefined: as configured. */
+export interface PolicyTargetsOverride {
+  type: InteractionType;
+  priority?: Priority;
+  targetSeconds?: number;
   changedAt: string;
   changedBy: string;
 }
@@ -184,5 +194,29 @@ export class QualityRecords {
 
   async clearPolicyOverride(type: InteractionType): Promise<void> {
     await this.#db.deleteFrom('policy_overrides').where('type', '=', type).execute();
+  }
+
+  async policyTargets(): Promise<PolicyTargetsOverride[]> {
+    const rows = await this.#db.selectFrom('policy_targets').selectAll().execute();
+    return rows.map((r) => ({
+      type: r.type as InteractionType,
+      ...(r.priority ? { priority: r.priority as Priority } : {}),
+      ...(r.target_seconds !== null ? { targetSeconds: Number(r.target_seconds) } : {}),
+      changedAt: r.changed_at,
+      changedBy: r.changed_by,
+    }));
+  }
+
+  async setPolicyTargets(o: PolicyTargetsOverride): Promise<void> {
+    const row = { priority: o.priority ?? null, target_seconds: o.targetSeconds ?? null, changed_at: o.changedAt, changed_by: o.changedBy };
+    await this.#db
+      .insertInto('policy_targets')
+      .values({ type: o.type, ...row })
+      .onConflict((oc) => oc.column('type').doUpdateSet(row))
+      .execute();
+  }
+
+  async clearPolicyTargets(type: InteractionType): Promise<void> {
+    await this.#db.deleteFrom('policy_targets').where('type', '=', type).execute();
   }
 }

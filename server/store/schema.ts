@@ -25,6 +25,17 @@ export interface ConversationsTable {
   assistant: string | null;
   /** hash of the widget's visitor id, for recontact (migration 0004) */
   visitor_hash: string | null;
+  /** JSON of the latest TransferRecord between agents (migration 0005) */
+  transfer: string | null;
+}
+
+/** Replies agents insert from the console's picker (migration 0005); `text` may hold {customer.name} etc. */
+export interface CannedRepliesTable {
+  id: string;
+  title: string;
+  text: string;
+  created_by: string;
+  updated_at: string;
 }
 
 /** One outcome per ended conversation (docs/QUALITY.md); the whole record is `data`, JSON. */
@@ -89,6 +100,22 @@ export interface AgentsTable {
   role: string;
   password_hash: string;
   created_at: string;
+  /** most chats at once (migration 0006) */
+  capacity: Generated<number>;
+  /** JSON array of interaction types; null: every type (migration 0006) */
+  skills: string | null;
+  /** SHA-256 of a pending invite's token; null once the password is set (migration 0006) */
+  invite_token_hash: string | null;
+  invite_expires_at: string | null;
+}
+
+/** A type's priority and wait target changed at run time (migration 0006); null: as configured. */
+export interface PolicyTargetsTable {
+  type: string;
+  priority: string | null;
+  target_seconds: number | null;
+  changed_at: string;
+  changed_by: string;
 }
 
 export interface AgentSessionsTable {
@@ -107,4 +134,6 @@ export interface Database {
   quality_alarms: QualityAlarmsTable;
   training_examples: TrainingExamplesTable;
   policy_overrides: PolicyOverridesTable;
+  canned_replies: CannedRepliesTable;
+  policy_targets: PolicyTargetsTable;
 }

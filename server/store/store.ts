@@ -5,7 +5,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { InteractionType, Message, Priority, Sender } from '../../shared/protocol.ts';
-import type { AssistantMemory, Closer, Conversation, ConversationEvent, TriageSummary } from '../core/conversation.ts';
+import type { AssistantMemory, Closer, Conversation, ConversationEvent, NoteRecord, TransferRecord, TriageSummary } from '../core/conversation.ts';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations.ts';
 
@@ -64,8 +64,34 @@ export interface AgentRecord {
   email: string;
   name: string;
   role: 'agent' | 'admin';
+  /** '' while an invite is pending: no password matches it */
   passwordHash: string;
   createdAt: string;
+  /** most chats at once: where their console starts, and the most it may set */
+  capacity: number;
+  /** the types they take; null: every type */
+  skills: InteractionType[] | null;
+  /** when the pending invite's link expires; null when there is none */
+  inviteExpiresAt: string | null;
+}
+
+/** An agent to store: capacity and skills as an admin gave them, or the defaults. */
+export type NewAgent = Omit<AgentRecord, 'capacity' | 'skills' | 'inviteExpiresAt'> & Partial<Pick<AgentRecord, 'capacity' | 'skills'>>;
+
+/** What an admin may change of an agent. */
+export interface AgentChange {
+  name?: string;
+  role?: 'agent' | 'admin';
+  skills?: InteractionType[] | null;
+  capacity?: number;
+}
+
+/** The change would leave no admin who can sign in. */
+export class LastAdminError extends Error {
+  constructor() {
+    super('This is the last admin who can sign in: make another agent an admin first.');
+    this.name = 'LastAdminError';
+  }
 }
 
 export interface SessionRecord {
@@ -99,6 +125,7 @@ function toConversation(row: ConversationRow): Conversation {
           : { score: Number(row.csat_score) },
     triage: row.triage ? (JSON.parse(row.triage) as TriageSummary) : null,
     assistant: row.assistant ? (JSON.parse(row.assistant) as AssistantMemory) : null,
+    transfer: row.transfer ? (JSON.parse(row.transfer) as TransferRecord) : null,
   };
 }
 
@@ -120,6 +147,7 @@ function conversationColumns(c: Conversation): Omit<ConversationRow, 'id' | 'tok
     csat_comment: c.rating?.comment ?? null,
     triage: c.triage ? JSON.stringify(c.triage) : null,
     assistant: c.assistant ? JSON.stringify(c.assistant) : null,
+    transfer: c.transfer ? JSON.stringify(c.transfer) : null,
   };
 }
 
@@ -148,7 +176,8 @@ function eventRow(conversationId: string, event: ConversationEvent): Omit<EventR
     message_id: null,
     sender: null,
     text: null,
-    client_id: null,
+    // A note's clientId shares the messages' unique index: the same clientId twice stores one note.
+    client_id: event.type === 'noted' ? (event.note.clientId ?? null) : null,
     author: null,
     data: JSON.stringify(rest),
   };
@@ -188,7 +217,9 @@ function toEvent(row: EventRow): ConversationEvent {
   return { type: row.kind, at: row.at, ...(row.data ? (JSON.parse(row.data) as object) : {}) } as ConversationEvent;
 }
 
-function toAgent(row: Database['agents']): AgentRecord {
+type AgentRow = Omit<Database['agents'], 'capacity'> & { capacity: number };
+
+function toAgent(row: AgentRow): AgentRecord {
   return {
     id: row.id,
     email: row.email,
@@ -196,6 +227,9 @@ function toAgent(row: Database['agents']): AgentRecord {
     role: row.role === 'admin' ? 'admin' : 'agent',
     passwordHash: row.password_hash,
     createdAt: row.created_at,
+    capacity: Number(row.capacity),
+    skills: row.skills ? (JSON.parse(row.skills) as InteractionType[]) : null,
+    inviteExpiresAt: row.invite_token_hash ? row.invite_expires_at : null,
   };
 }
 
@@ -203,6 +237,19 @@ function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: unknown; errcode?: unknown; message?: unknown };
   // PostgreSQL: SQLSTATE 23505; SQLite: SQLITE_CONSTRAINT_UNIQUE (2067) / PRIMARYKEY (1555).
   return e?.code === '23505' || e?.errcode === 2067 || e?.errcode === 1555 || /UNIQUE constraint failed/.test(String(e?.message));
+}
+
+function agentRow(agent: NewAgent) {
+  return {
+    id: agent.id,
+    email: agent.email,
+    name: agent.name,
+    role: agent.role,
+    password_hash: agent.passwordHash,
+    created_at: agent.createdAt,
+    ...(agent.capacity !== undefined ? { capacity: agent.capacity } : {}),
+    skills: agent.skills ? JSON.stringify(agent.skills) : null,
+  };
 }
 
 /** The one store: conversations as an event log plus their projection, agents, and agent sessions. */
@@ -287,8 +334,10 @@ export class Store {
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
-        const clientId = events.find((e) => e.type === 'message' && e.message.clientId);
-        if (clientId?.type === 'message') throw new DuplicateClientIdError(before.id, clientId.message.clientId!);
+        for (const e of events) {
+          const clientId = e.type === 'message' ? e.message.clientId : e.type === 'noted' ? e.note.clientId : undefined;
+          if (clientId) throw new DuplicateClientIdError(before.id, clientId);
+        }
       }
       throw error;
     }
@@ -382,8 +431,22 @@ export class Store {
       .selectAll()
       .where('conversation_id', '=', conversationId)
       .where('client_id', '=', clientId)
+      .where('kind', '=', 'message')
       .executeTakeFirst();
     return row ? toMessage(row as EventRow) : null;
+  }
+
+  /** The internal note stored with this clientId, with when it was stored, or null. */
+  async findNoteByClientId(conversationId: string, clientId: string): Promise<{ at: string; note: NoteRecord } | null> {
+    const row = await this.db
+      .selectFrom('conversation_events')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('client_id', '=', clientId)
+      .where('kind', '=', 'noted')
+      .executeTakeFirst();
+    const event = row ? toEvent(row as EventRow) : null;
+    return event?.type === 'noted' ? { at: event.at, note: event.note } : null;
   }
 
   /** Every conversation waiting for a person, in no particular order (the core orders the queue). */
@@ -447,21 +510,115 @@ export class Store {
    * Create the agent, or update the one with this email. One statement, so nodes starting together on an empty
    * database (each bootstraps the admin) cannot both insert it.
    */
-  async upsertAgent(agent: AgentRecord): Promise<AgentRecord> {
+  async upsertAgent(agent: NewAgent): Promise<AgentRecord> {
     const row = await this.db
       .insertInto('agents')
-      .values({
-        id: agent.id,
-        email: agent.email,
-        name: agent.name,
-        role: agent.role,
-        password_hash: agent.passwordHash,
-        created_at: agent.createdAt,
-      })
-      .onConflict((oc) => oc.column('email').doUpdateSet({ name: agent.name, role: agent.role, password_hash: agent.passwordHash }))
-      .returning(['id', 'created_at'])
+      .values(agentRow(agent))
+      // A password set here makes a pending invite pointless: it is dropped.
+      .onConflict((oc) =>
+        oc.column('email').doUpdateSet({ name: agent.name, role: agent.role, password_hash: agent.passwordHash, invite_token_hash: null, invite_expires_at: null }),
+      )
+      .returningAll()
       .executeTakeFirstOrThrow();
-    return { ...agent, id: row.id, createdAt: row.created_at };
+    return toAgent(row);
+  }
+
+  /** Every agent, the earliest first. */
+  async listAgents(): Promise<AgentRecord[]> {
+    const rows = await this.db.selectFrom('agents').selectAll().orderBy('created_at').orderBy('email').execute();
+    return rows.map(toAgent);
+  }
+
+  /** A new agent who must set a password through the invite (its token stored hashed); null when the email is taken. */
+  async insertInvitedAgent(agent: NewAgent, invite: { tokenHash: string; expiresAt: string }): Promise<AgentRecord | null> {
+    try {
+      const row = await this.db
+        .insertInto('agents')
+        .values({ ...agentRow({ ...agent, passwordHash: '' }), invite_token_hash: invite.tokenHash, invite_expires_at: invite.expiresAt })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toAgent(row);
+    } catch (error) {
+      if (isUniqueViolation(error)) return null;
+      throw error;
+    }
+  }
+
+  /** A new invite link for an agent who has not set a password yet (the old link stops working); null otherwise. */
+  async renewInvite(agentId: string, invite: { tokenHash: string; expiresAt: string }): Promise<AgentRecord | null> {
+    const row = await this.db
+      .updateTable('agents')
+      .set({ invite_token_hash: invite.tokenHash, invite_expires_at: invite.expiresAt })
+      .where('id', '=', agentId)
+      .where('password_hash', '=', '')
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toAgent(row) : null;
+  }
+
+  /**
+   * The invitee sets their password: one statement, so a link works once even when opened twice at the same
+   * moment. Null for an unknown, used or expired (at `now`, ISO) link.
+   */
+  async acceptInvite(tokenHash: string, passwordHash: string, now: string): Promise<AgentRecord | null> {
+    const row = await this.db
+      .updateTable('agents')
+      .set({ password_hash: passwordHash, invite_token_hash: null, invite_expires_at: null })
+      .where('invite_token_hash', '=', tokenHash)
+      .where('invite_expires_at', '>', now)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toAgent(row) : null;
+  }
+
+  /**
+   * Change an agent. Throws LastAdminError when it would take the admin role from the last admin who can sign
+   * in; the admins' rows are locked meanwhile (PostgreSQL), so two admins demoting each other at once cannot
+   * both succeed. Null for an unknown agent.
+   */
+  async updateAgent(agentId: string, change: AgentChange): Promise<AgentRecord | null> {
+    return this.db.transaction().execute(async (tx) => {
+      const current = await this.#lockForAdminChange(tx, agentId);
+      if (!current) return null;
+      if (change.role === 'agent') await this.#keepAnAdmin(tx, current);
+      const set: Partial<Omit<AgentRow, 'id'>> = {};
+      if (change.name !== undefined) set.name = change.name;
+      if (change.role !== undefined) set.role = change.role;
+      if (change.skills !== undefined) set.skills = change.skills === null ? null : JSON.stringify(change.skills);
+      if (change.capacity !== undefined) set.capacity = change.capacity;
+      const row = await tx.updateTable('agents').set(set).where('id', '=', agentId).returningAll().executeTakeFirstOrThrow();
+      return toAgent(row);
+    });
+  }
+
+  /** Remove an agent and their sessions; LastAdminError as in updateAgent. False for an unknown agent. */
+  async deleteAgent(agentId: string): Promise<boolean> {
+    return this.db.transaction().execute(async (tx) => {
+      const current = await this.#lockForAdminChange(tx, agentId);
+      if (!current) return false;
+      await this.#keepAnAdmin(tx, current);
+      await tx.deleteFrom('agent_sessions').where('agent_id', '=', agentId).execute();
+      await tx.deleteFrom('agents').where('id', '=', agentId).execute();
+      return true;
+    });
+  }
+
+  async #lockForAdminChange(tx: Transaction<Database>, agentId: string): Promise<AgentRow | undefined> {
+    if (this.dialect === 'postgres') await tx.selectFrom('agents').select('id').where((eb) => eb.or([eb('role', '=', 'admin'), eb('id', '=', agentId)])).forUpdate().execute();
+    return tx.selectFrom('agents').selectAll().where('id', '=', agentId).executeTakeFirst();
+  }
+
+  /** Throws LastAdminError when `agent` is the only admin who can sign in. */
+  async #keepAnAdmin(tx: Transaction<Database>, agent: AgentRow): Promise<void> {
+    if (agent.role !== 'admin' || agent.password_hash === '') return;
+    const others = await tx
+      .selectFrom('agents')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('role', '=', 'admin')
+      .where('password_hash', '<>', '')
+      .where('id', '<>', agent.id)
+      .executeTakeFirstOrThrow();
+    if (Number(others.n) === 0) throw new LastAdminError();
   }
 
   async createSession(tokenHash: string, agentId: string, createdAt: string, expiresAt: string): Promise<void> {

@@ -36,7 +36,8 @@ export function ChatTabs() {
           >
             <span class="tab__title">{conversationTitle(c)}</span>
             {c.priority !== 'normal' && c.state !== 'closed' && <PriorityTag priority={c.priority} small />}
-            {c.state === 'closed' && <span class="tag">closed</span>}
+            {c.state === 'closed' && !c.transferredTo && <span class="tag">closed</span>}
+            {c.transferredTo && <span class="tag">transferred to {c.transferredTo}</span>}
             {c.customerTyping && <span class="tab__typing" aria-hidden="true">…</span>}
             {c.unread > 0 && (
               <span class="badge">

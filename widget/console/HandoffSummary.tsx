@@ -1,8 +1,8 @@
 // The handoff summary at the top of an open conversation: what the customer wants, who they proved to be,
 // what the assistant already did, why it came to a person, the signals, and a suggested first step. An older
 // server sends only the plain-text summary; it is shown as it came.
-import { STEP_LABELS } from '../../shared/interaction-labels.ts';
-import type { AiStep, HandoffBrief } from '../../shared/protocol.ts';
+import { STEP_LABELS, TYPE_LABELS } from '../../shared/interaction-labels.ts';
+import type { AiStep, HandoffBrief, TransferView } from '../../shared/protocol.ts';
 import { readableReason } from './TriageSignals.tsx';
 
 function Customer({ customer }: { customer: HandoffBrief['customer'] }) {
@@ -48,6 +48,21 @@ function AiSteps({ steps }: { steps: readonly AiStep[] }) {
         ))}
       </ol>
     </dd>
+  );
+}
+
+/** "Transferred by Sam to the Billing dispute group": first, because it is the newest word on the conversation. */
+function Transfer({ transfer }: { transfer: TransferView }) {
+  const to = transfer.toAgent ? ` to ${transfer.toAgent}` : transfer.skill ? ` to the ${TYPE_LABELS[transfer.skill]} group` : '';
+  return (
+    <div class="brief__transfer">
+      <p class="brief__transfer-head">
+        Transferred by {transfer.from}
+        {to}
+        {transfer.note ? ':' : '.'}
+      </p>
+      {transfer.note && <p class="brief__transfer-note">{transfer.note}</p>}
+    </div>
   );
 }
 
@@ -113,8 +128,10 @@ function Brief({ brief }: { brief: HandoffBrief }) {
 /** The "Handoff summary" region: the brief in parts, or the plain-text summary from an older server. */
 export function HandoffSummary({ brief, summary }: { brief: HandoffBrief | null; summary: string }) {
   return (
-    <section class="summary" aria-label="Handoff summary">
+    // Focusable: it scrolls when long (in a narrow column most of all), and keyboard users must be able to scroll it.
+    <section class="summary" aria-label="Handoff summary" tabIndex={0}>
       <h2 class="summary__title">Handoff summary</h2>
+      {brief?.transfer && <Transfer transfer={brief.transfer} />}
       {brief ? <Brief brief={brief} /> : <p class="summary__text">{summary || 'No summary.'}</p>}
     </section>
   );

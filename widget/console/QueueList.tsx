@@ -3,8 +3,13 @@
 import { useEffect } from 'preact/hooks';
 import type { QueueItem } from '../../shared/protocol.ts';
 import { promiseShortWords } from '../../shared/promise-words.ts';
+import { TYPE_LABELS } from '../../shared/interaction-labels.ts';
 import { accepting, formatDuration, now, queue, queueError, queueReceivedAt, waitedSeconds } from './console-state.ts';
 import { accept } from './agent-session.ts';
+import { noteAcceptedHere } from './notifications.ts';
+import { NotificationOffer } from './NotificationOffer.tsx';
+import { takeable } from './session-hooks.ts';
+import { SHORTCUTS, withKeys } from './shortcuts.ts';
 import { MoodSignals, TriageHeadline } from './TriageSignals.tsx';
 
 /** A promise is at risk once less than this share of it is left… */
@@ -57,7 +62,13 @@ function PromiseClock({ item, left, standing }: { item: QueueItem; left: number 
   );
 }
 
-function QueueEntry({ item }: { item: QueueItem }) {
+/** "over its 2 min target" once a chat waited past its type's wait target (routing then serves it first). */
+function OverTarget({ item }: { item: QueueItem }) {
+  if (typeof item.targetSeconds !== 'number' || waitedSeconds(item) < item.targetSeconds) return null;
+  return <span class="target-over">past its {item.targetSeconds < 60 ? `${item.targetSeconds} s` : formatDuration(item.targetSeconds)} target</span>;
+}
+
+function QueueEntry({ item, first }: { item: QueueItem; first: boolean }) {
   const busy = accepting.value.includes(item.conversationId);
   const left = item.promise ? secondsLeft(item) : null;
   const standing = item.promise && left !== null ? standingOf(item.promise.seconds, left) : null;
@@ -65,13 +76,31 @@ function QueueEntry({ item }: { item: QueueItem }) {
   return (
     <li class={risky ? `queue__item queue__item--${standing}` : 'queue__item'} data-priority={item.priority}>
       <TriageHeadline type={item.type} priority={item.priority} triage={item.triage} />
+      {item.transfer?.skill && (
+        <p class="queue__transfer">
+          Transferred by {item.transfer.from}: needs {TYPE_LABELS[item.transfer.skill]}
+          {item.transfer.note ? ` — ${item.transfer.note}` : ''}
+        </p>
+      )}
       <p class="queue__preview">{item.preview ? `“${item.preview}”` : 'No message yet'}</p>
       <p class="queue__meta">
         <span>waiting {formatDuration(waitedSeconds(item))}</span>
         <PromiseClock item={item} left={left} standing={standing} />
+        <OverTarget item={item} />
       </p>
       <MoodSignals triage={item.triage} />
-      <button type="button" class="primary" disabled={busy} onClick={() => accept(item.conversationId)}>
+      <button
+        type="button"
+        class="primary"
+        disabled={busy}
+        // The first chat this agent may take is the one the shortcut accepts.
+        aria-keyshortcuts={first ? SHORTCUTS.accept.keys : undefined}
+        title={first ? withKeys('Accept', 'accept') : undefined}
+        onClick={() => {
+          noteAcceptedHere(item.conversationId);
+          accept(item.conversationId);
+        }}
+      >
         Accept
       </button>
     </li>
@@ -89,6 +118,7 @@ export function QueueList() {
   }, [counting]);
   return (
     <aside class="queue" aria-labelledby="queue-title">
+      <NotificationOffer />
       <h2 id="queue-title" class="queue__title">
         Waiting <span class="count">{items.length}</span>
       </h2>
@@ -99,7 +129,7 @@ export function QueueList() {
       )}
       <ul class="queue__list" aria-label="Queue">
         {items.map((item) => (
-          <QueueEntry key={item.conversationId} item={item} />
+          <QueueEntry key={item.conversationId} item={item} first={item.conversationId === takeable.value[0]?.conversationId} />
         ))}
       </ul>
       {!items.length && <p class="queue__empty">No one is waiting.</p>}

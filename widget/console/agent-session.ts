@@ -5,13 +5,18 @@ import { io, type Socket } from 'socket.io-client';
 import type {
   AgentClientEvents,
   AgentServerEvents,
+  AgentSummary,
   ErrorBody,
+  InteractionType,
   LoginResponse,
+  Note,
   PresenceStatus,
 } from '../../shared/protocol.ts';
+import { TYPE_LABELS } from '../../shared/interaction-labels.ts';
 import * as desk from './console-state.ts';
 import type { PendingReply } from './console-state.ts';
 import { clearQuality, noteAlarm } from './quality-state.ts';
+import { hookSession } from './session-hooks.ts';
 
 type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
 
@@ -19,6 +24,13 @@ let socket: AgentSocket | null = null;
 /** Conversations this agent accepted whose `assigned` has not arrived yet: select their tab when it does. */
 const acceptedHere = new Set<string>();
 const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+/** `current` with `incoming` merged in: one note per id, oldest first. */
+function mergeNotes(current: readonly Note[], incoming: readonly Note[]): Note[] {
+  const byId = new Map(current.map((n) => [n.id, n]));
+  for (const n of incoming) byId.set(n.id, n);
+  return [...byId.values()].sort((a, b) => a.at.localeCompare(b.at));
+}
 
 function saveToken(value: string | null): void {
   try {
@@ -109,6 +121,8 @@ export function connect(): void {
   socket?.disconnect();
   const s: AgentSocket = io('/agent', { transports: ['websocket'], auth: { token } });
   socket = s;
+  // Limits, skills and notifications (session-hooks.ts): first, so they see the desk as it was before each event.
+  hookSession(s);
   desk.link.value = 'connecting';
 
   s.on('connect', () => {
@@ -157,6 +171,9 @@ export function connect(): void {
             state: p.state,
             messages,
             pending: c.pending.filter((x) => !stored.has(x.clientId)),
+            notes: mergeNotes(c.notes, p.notes ?? []),
+            // Passed back to this agent after they had transferred it away.
+            transferredTo: null,
           };
         });
       } else {
@@ -177,6 +194,8 @@ export function connect(): void {
             csat: null,
             closing: false,
             error: null,
+            notes: mergeNotes([], p.notes ?? []),
+            transferredTo: null,
           },
         ];
       }
@@ -202,14 +221,16 @@ export function connect(): void {
     if (active) typingTimers.set(conversationId, setTimeout(() => setCustomerTyping(conversationId, false), 20_000));
     setCustomerTyping(conversationId, active);
   });
-  s.on('conversation', ({ conversationId, state, csat }) =>
+  s.on('conversation', ({ conversationId, state, csat, transferredTo }) =>
     desk.updateConversation(conversationId, (c) => ({
       ...c,
       state,
       csat: csat ?? c.csat,
-      customerTyping: state === 'closed' ? false : c.customerTyping,
+      customerTyping: state === 'closed' || transferredTo ? false : c.customerTyping,
+      transferredTo: transferredTo ? transferredWords(transferredTo) : c.transferredTo,
     })),
   );
+  s.on('note', (note) => desk.updateConversation(note.conversationId, (c) => ({ ...c, notes: mergeNotes(c.notes, [note]) })));
   s.on('alarm', noteAlarm);
 }
 
@@ -263,10 +284,68 @@ export function retryReply(conversationId: string, clientId: string): void {
   if (p && socket?.connected) emitReply(conversationId, p);
 }
 
-export function closeConversation(conversationId: string): void {
+/** "Kim", or "the Billing dispute group": where a conversation this agent transferred went. */
+function transferredWords(to: { agent?: string; skill?: InteractionType }): string {
+  if (to.agent) return to.agent;
+  return to.skill ? `the ${TYPE_LABELS[to.skill]} group` : 'a colleague';
+}
+
+/** The answer of an acknowledged request: its payload, or the error's words. */
+function request<K extends 'note' | 'transfer' | 'agents'>(
+  event: K,
+  payload: Parameters<AgentClientEvents[K]>[0],
+): Promise<{ ok: true; value: Parameters<Parameters<AgentClientEvents[K]>[1]>[0] & { ok: true } } | { ok: false; error: string }> {
+  const s = socket;
+  if (!s?.connected) return Promise.resolve({ ok: false, error: 'Not connected to the server. Try again in a moment.' });
+  return new Promise((resolve) => {
+    // One emit signature per event; the casts only bridge the generic K.
+    (s.timeout(10_000).emit as (e: string, p: unknown, cb: (err: Error | null, res: { ok: boolean; error?: ErrorBody }) => void) => void)(
+      event,
+      payload,
+      (err, res) => {
+        if (err) resolve({ ok: false, error: 'The server did not answer. Try again.' });
+        else if (!res.ok) resolve({ ok: false, error: res.error?.message ?? 'Refused.' });
+        else resolve({ ok: true, value: res as never });
+      },
+    );
+  });
+}
+
+/** Adds an internal note; resolves null once stored (it arrives as a `note` too), or the error to show. */
+export async function addNote(conversationId: string, text: string): Promise<string | null> {
+  const result = await request('note', { conversationId, clientId: newClientId(), text });
+  if (!result.ok) return result.error;
+  const { note } = result.value;
+  desk.updateConversation(conversationId, (c) => ({ ...c, notes: mergeNotes(c.notes, [note]) }));
+  return null;
+}
+
+/** Passes a conversation to another agent or a skill group; resolves null when done, or the error to show. */
+export async function transferConversation(
+  conversationId: string,
+  to: { agentId: string } | { skill: InteractionType },
+  note: string,
+): Promise<string | null> {
+  stopTyping(conversationId);
+  const result = await request('transfer', note.trim() ? { conversationId, to, note } : { conversationId, to });
+  if (!result.ok) return result.error;
+  const { transfer } = result.value;
+  const where = transfer.toAgent ? { agent: transfer.toAgent } : transfer.skill ? { skill: transfer.skill } : {};
+  desk.updateConversation(conversationId, (c) => ({ ...c, state: result.value.state, customerTyping: false, transferredTo: transferredWords(where) }));
+  return null;
+}
+
+/** The agents one may transfer to, as presence knows them now; or the error to show. */
+export async function listAgents(): Promise<AgentSummary[] | string> {
+  const result = await request('agents', {});
+  return result.ok ? result.value.agents : result.error;
+}
+
+/** Ends a conversation with how it ended and its corrected interaction type (both optional). */
+export function closeConversation(conversationId: string, outcome: { disposition?: string; label?: InteractionType } = {}): void {
   stopTyping(conversationId);
   desk.updateConversation(conversationId, (c) => ({ ...c, closing: true, error: null }));
-  socket?.emit('close', { conversationId }, (res) => {
+  socket?.emit('close', { conversationId, ...outcome }, (res) => {
     desk.updateConversation(conversationId, (c) =>
       res.ok
         ? { ...c, closing: false, state: 'closed', customerTyping: false }

@@ -7,6 +7,7 @@ import type {
   HandoffBrief,
   InteractionType,
   Message,
+  Note,
   PresenceStatus,
   Priority,
   QueueItem,
@@ -14,8 +15,8 @@ import type {
 } from '../../shared/protocol.ts';
 
 export type LinkStatus = 'idle' | 'connecting' | 'online' | 'offline';
-/** The console's pages: the chat desk at /console/, the Quality page at /console/quality. */
-export type ConsolePage = 'chats' | 'quality';
+/** The console's pages: the chat desk at /console/, Quality at /console/quality, Admin at /console/admin. */
+export type ConsolePage = 'chats' | 'quality' | 'admin';
 
 /** A reply the server has not acknowledged yet. */
 export interface PendingReply {
@@ -45,6 +46,10 @@ export interface HeldConversation {
   csat: { score: number; comment?: string } | null;
   closing: boolean;
   error: string | null;
+  /** Internal notes, oldest first: agents only, never shown to the customer. */
+  notes: Note[];
+  /** Set once this agent transferred it away: "Kim", or "the Billing dispute group". */
+  transferredTo: string | null;
 }
 
 export const TOKEN_KEY = 'tandem:agent-token';
@@ -77,14 +82,15 @@ export const selectedId = signal<string | null>(null);
 /** Ticks every few seconds so waited times move between queue updates. */
 export const now = signal(Date.now());
 
-/** The page a URL path shows: /console/quality is the Quality page, anything else the chat desk. */
+/** The page a URL path shows: /console/quality is the Quality page, /console/admin Admin, anything else the desk. */
 export function pageOfPath(path: string): ConsolePage {
+  if (/\/admin\/?$/.test(path)) return 'admin';
   return /\/quality\/?$/.test(path) ? 'quality' : 'chats';
 }
 
 export const page = signal<ConsolePage>(pageOfPath(location.pathname));
 
-const PAGE_PATHS: Record<ConsolePage, string> = { chats: '/console/', quality: '/console/quality' };
+const PAGE_PATHS: Record<ConsolePage, string> = { chats: '/console/', quality: '/console/quality', admin: '/console/admin' };
 
 /** The address of a page, for links (so a reload or a new tab opens the same page). */
 export function pathOfPage(p: ConsolePage): string {
@@ -176,3 +182,6 @@ export function clearSession(): void {
   conversations.value = [];
   selectedId.value = null;
 }
+
+/** The conversation whose close dialog should open (a keyboard shortcut asks; its view opens it and resets this). */
+export const closeRequest = signal<string | null>(null);

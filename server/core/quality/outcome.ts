@@ -118,6 +118,10 @@ export function outcomeOf(conversation: Conversation, events: readonly Conversat
       case 'requeued':
         state = 'queued';
         break;
+      case 'transferred':
+        // to a skill group: back in the queue; to an agent: still with a person
+        state = 'skill' in e.to ? 'queued' : 'agent';
+        break;
       case 'closed':
         closed = e;
         closedWhileQueued = state === 'queued';

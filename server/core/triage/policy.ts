@@ -58,3 +58,8 @@ export function policyFrom(file: unknown): TriagePolicy {
   for (const type of INTERACTION_TYPES) policy[type] = { ...DEFAULT_POLICY[type], ...parsed[type] };
   return policy;
 }
+
+/** Each type's wait target in seconds, as routing takes it. */
+export function waitTargets(policy: TriagePolicy): Record<InteractionType, number> {
+  return Object.fromEntries(INTERACTION_TYPES.map((type) => [type, policy[type].targetSeconds])) as Record<InteractionType, number>;
+}

@@ -9,7 +9,7 @@ import { LinearModel, type LinearArtifact } from './linear-model.ts';
 import { distressOf, type Distress } from './markers.ts';
 import { asksForPerson } from './person-request.ts';
 import { higherPriority } from '../queue.ts';
-import { DEFAULT_POLICY, type AiMode, type TriagePolicy } from './policy.ts';
+import { DEFAULT_POLICY, type AiMode, type TriagePolicy, type TypePolicy } from './policy.ts';
 import { sentimentOf } from './sentiment.ts';
 import { turnFeatures } from './turn-features.ts';
 
@@ -132,6 +132,12 @@ export class Triage {
   setMode(type: InteractionType, ai: AiMode): void {
     if (type === 'fraud_security' && ai !== 'off') throw new RangeError('fraud_security always goes to a person at once; its AI stays off');
     this.#policy = { ...this.#policy, [type]: { ...this.#policy[type], ai } };
+  }
+
+  /** Change one type's priority and wait target at run time (an admin in the console); fraud stays urgent. */
+  setTargets(type: InteractionType, targets: Pick<TypePolicy, 'priority' | 'targetSeconds'>): void {
+    if (type === 'fraud_security' && targets.priority !== 'urgent') throw new RangeError('fraud_security always goes to a person at once; its priority stays urgent');
+    this.#policy = { ...this.#policy, [type]: { ...this.#policy[type], priority: targets.priority, targetSeconds: targets.targetSeconds } };
   }
 
   /** Judges `text`, the customer's newest turn, after the `history` of the conversation before it. */

@@ -11,7 +11,7 @@
 // Quantiles come from a gamma matched to the stages' mean and variance (exact when they are all equal).
 import type { InteractionType, Priority } from '../../../shared/protocol.ts';
 import { PRIORITY_RANK } from '../queue.ts';
-import { eligibleAgents, freeSlotsFor, type AgentSlots, type WaitingChat } from '../routing.ts';
+import { eligibleFor, freeSlotsFor, type AgentSlots, type WaitingChat } from '../routing.ts';
 import { DecayingRate, WeightedMean } from './rates.ts';
 import { gammaQuantile } from './stats.ts';
 
@@ -113,7 +113,7 @@ export class QueueModel {
    * what they hold now.
    */
   predict(now: number, chat: WaitingChat, index: number, agents: readonly AgentSlots[]): WaitPrediction {
-    const eligible = eligibleAgents(agents, chat.type);
+    const eligible = eligibleFor(agents, chat);
     if (eligible.length === 0) return { kind: 'none', reason: 'no_agents', ahead: index };
     let free = 0;
     let rate = 0;

@@ -9,7 +9,7 @@
 // Only the first promise of each wait is counted and learned from: later ones (after a revision) are shown
 // but would flatter the figures, being made when the answer is nearer.
 import type { InteractionType } from '../../../shared/protocol.ts';
-import { compareWaiting, type AgentSlots, type WaitingChat } from '../routing.ts';
+import { compareWaiting, neededSkill, type AgentSlots, type WaitingChat } from '../routing.ts';
 import { PromiseCalibrator, type CalibratorOptions } from './calibration.ts';
 import { MAX_PROMISE_SECONDS, roundUpToGrid } from './promise-grid.ts';
 import { keyOf, QueueModel, waitQuantile, type NoPromiseReason, type QueueModelOptions, type TypeKey } from './queue-model.ts';
@@ -199,7 +199,8 @@ export class WaitPromises {
       if (!promise.numberless && promise.first) this.#learn(promise, now);
     }
     for (const ghost of this.#ghosts) {
-      if (compareWaiting(ghost.ghost!, chat) < 0 && (skills === null || ghost.type === null || skills.includes(ghost.type))) {
+      const needed = neededSkill(ghost.ghost!);
+      if (compareWaiting(ghost.ghost!, chat) < 0 && (skills === null || needed === null || skills.includes(needed))) {
         this.#ghosts.delete(ghost);
         if (!ghost.outcome) this.#resolve(ghost, now <= ghost.deadline ? 'kept' : 'broken', now);
         if (ghost.first) this.#learn(ghost, now);
