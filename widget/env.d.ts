@@ -4,3 +4,5 @@ declare module '*.css?inline' {
   export default css;
 }
 declare module '*.css';
+/** The full widget's content hash, set by vite.config.ts in the loader build. */
+declare const __TANDEM_APP_VERSION__: string;

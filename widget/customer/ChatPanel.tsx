@@ -1,19 +1,23 @@
 // The open chat: header, live status, transcript, then the composer (or the rating once the chat has ended).
 import { useEffect, useRef } from 'preact/hooks';
 import { handoffBusy, connection, notice, panelOpen, state } from './conversation.ts';
-import { closePanel, requestHandoff } from './connection.ts';
+import { requestHandoff } from './connection.ts';
+import { closePanel } from './panel.ts';
 import { ChatHeader } from './ChatHeader.tsx';
 import { StatusLine } from './StatusLine.tsx';
 import { MessageList } from './MessageList.tsx';
 import { Composer } from './Composer.tsx';
 import { RatingPrompt } from './RatingPrompt.tsx';
+import { noticeText, words } from './words.ts';
 
-const FIRST_FOCUS = 'textarea[aria-label="Message"], .rating button:not([disabled])';
+const FIRST_FOCUS = '.composer textarea, .rating button:not([disabled])';
 
-export function ChatPanel({ title }: { title: string }) {
+export function ChatPanel({ title }: { title: string | undefined }) {
+  const w = words.value;
   const open = panelOpen.value;
   const current = state.value;
   const closed = current === 'closed';
+  const shown = notice.value;
   const panel = useRef<HTMLDivElement>(null);
   const mounted = useRef(false);
 
@@ -52,9 +56,9 @@ export function ChatPanel({ title }: { title: string }) {
       <ChatHeader title={title} />
       <StatusLine />
       <MessageList />
-      {notice.value && (
+      {shown && (
         <p class="notice" role="alert">
-          {notice.value}
+          {noticeText(shown)}
         </p>
       )}
       {closed ? (
@@ -68,7 +72,7 @@ export function ChatPanel({ title }: { title: string }) {
               disabled={handoffBusy.value || connection.value !== 'online'}
               onClick={() => void requestHandoff()}
             >
-              Talk to a person
+              {w.talkToPerson}
             </button>
           )}
           <Composer />

@@ -1,8 +1,10 @@
 // The Message textbox and Send: Enter sends, Shift+Enter starts a new line; tells the server while typing.
 import { useState } from 'preact/hooks';
 import { MESSAGE_MAX_LENGTH, noteTyping, sendMessage } from './connection.ts';
+import { words } from './words.ts';
 
 export function Composer() {
+  const w = words.value;
   const [text, setText] = useState('');
   const length = text.trim().length;
   const submit = () => {
@@ -17,8 +19,8 @@ export function Composer() {
       }}
     >
       <textarea
-        aria-label="Message"
-        placeholder="Write a message…"
+        aria-label={w.message}
+        placeholder={w.placeholder}
         rows={1}
         value={text}
         aria-invalid={length > MESSAGE_MAX_LENGTH}
@@ -35,11 +37,11 @@ export function Composer() {
         }}
       />
       <button type="submit" class="send">
-        Send
+        {w.send}
       </button>
       {length > MESSAGE_MAX_LENGTH - 200 && (
         <p id="tandem-count" class={length > MESSAGE_MAX_LENGTH ? 'count count--over' : 'count'}>
-          {length} / {MESSAGE_MAX_LENGTH} characters
+          {w.characters(length, MESSAGE_MAX_LENGTH)}
         </p>
       )}
     </form>

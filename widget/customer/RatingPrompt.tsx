@@ -2,8 +2,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { notice, rated } from './conversation.ts';
 import { sendRating, startNewConversation } from './connection.ts';
+import { words } from './words.ts';
 
 export function RatingPrompt() {
+  const w = words.value;
   const [score, setScore] = useState(0);
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
@@ -28,7 +30,7 @@ export function RatingPrompt() {
     <div class="rating">
       {done ? (
         <p class="rating__thanks" tabIndex={-1} ref={thanks}>
-          Thank you for your rating.
+          {w.thanks}
         </p>
       ) : (
         <form
@@ -38,7 +40,7 @@ export function RatingPrompt() {
           }}
         >
           <p class="rating__question" id="tandem-rate">
-            How was your chat?
+            {w.rateQuestion}
           </p>
           <div class="stars" role="group" aria-labelledby="tandem-rate">
             {[1, 2, 3, 4, 5].map((n) => (
@@ -46,7 +48,7 @@ export function RatingPrompt() {
                 key={n}
                 type="button"
                 class={n <= score ? 'star star--on' : 'star'}
-                aria-label={`${n} ${n === 1 ? 'star' : 'stars'}`}
+                aria-label={w.stars(n)}
                 aria-pressed={score === n}
                 onClick={() => setScore(n)}
               >
@@ -55,16 +57,16 @@ export function RatingPrompt() {
             ))}
           </div>
           <label class="rating__comment">
-            Comment (optional)
+            {w.comment}
             <textarea rows={2} maxLength={1000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
           </label>
           <button type="submit" class="primary" disabled={!score || busy}>
-            Send rating
+            {w.sendRating}
           </button>
         </form>
       )}
       <button type="button" class="secondary" onClick={startNewConversation}>
-        Start a new conversation
+        {w.startNew}
       </button>
     </div>
   );

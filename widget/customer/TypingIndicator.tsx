@@ -1,10 +1,12 @@
 // "Assistant is typing…" / "<agent> is typing…" below the last message.
 import { agentName, streaming, typing } from './conversation.ts';
+import { words } from './words.ts';
 
 export function TypingIndicator() {
+  const w = words.value;
   const t = typing.value;
-  const who = t.agent ? (agentName.value ?? 'The agent') : t.ai && !streaming.value.length ? 'Assistant' : null;
-  if (!who) return null;
+  const says = t.agent ? w.agentTyping(agentName.value) : t.ai && !streaming.value.length ? w.assistantTyping : null;
+  if (!says) return null;
   return (
     <p class="typing">
       <span class="typing__dots" aria-hidden="true">
@@ -12,7 +14,7 @@ export function TypingIndicator() {
         <i />
         <i />
       </span>
-      {who} is typing…
+      {says}
     </p>
   );
 }

@@ -5,6 +5,7 @@ import { batch } from '@preact/signals';
 import { io, type Socket } from 'socket.io-client';
 import type {
   AckResult,
+  ConversationState,
   CustomerClientEvents,
   CustomerRefusal,
   CustomerServerEvents,
@@ -12,16 +13,15 @@ import type {
   Message,
   StatePayload,
 } from '../../shared/protocol.ts';
+import { PENDING_KEY, OPEN_KEY, read, TOKEN_KEY, VISITOR_KEY, write } from './browser-storage.ts';
 import * as chat from './conversation.ts';
 import type { PendingMessage } from './conversation.ts';
+import { shopIdentity, tellPage } from './loader-link.ts';
+import type { Notice } from './words.ts';
 
 /** Same as MESSAGE_MAX_LENGTH in shared/protocol.ts; repeated so the widget bundle does not pull in zod. */
 export const MESSAGE_MAX_LENGTH = 2000;
 
-const TOKEN_KEY = 'tandem:token';
-const VISITOR_KEY = 'tandem:visitor';
-const PENDING_KEY = 'tandem:pending';
-const OPEN_KEY = 'tandem:open';
 /** Refusals that retrying the same message cannot fix: drop it and tell the customer why. */
 const FINAL_ERRORS: ReadonlySet<ErrorCode> = new Set(['too_long', 'invalid_payload', 'invalid_state']);
 const ACK_TIMEOUT_MS = 10_000;
@@ -31,47 +31,26 @@ const AUTO_RETRIES = 6;
 /** automatic resends so far, per clientId */
 const retries = new Map<string, number>();
 let retryNotice: string | null = null;
-const COULD_NOT_REACH = 'We could not reach the server. Please try again.';
+const COULD_NOT_REACH: Notice = (w) => w.couldNotReach;
 
 type CustomerSocket = Socket<CustomerServerEvents, CustomerClientEvents>;
 
 let socket: CustomerSocket | null = null;
 let serverOrigin = '';
-/** The shop's signed token for a signed-in customer (the tag's data-identity), passed on unread. */
-let shopIdentity: () => string | undefined = () => undefined;
 /** Whether the handshake of the current connection carried `after` (then `session` holds only newer messages). */
 let sentAfter = false;
 /** A `session` arrived on the current connection, so messages can be sent straight away. */
 let ready = false;
 let refusedWithToken = false;
 
-// Storage can throw (blocked cookies, sandboxed frames); the widget then simply forgets across reloads.
-function read(storage: () => Storage, key: string): string | null {
-  try {
-    return storage().getItem(key);
-  } catch {
-    return null;
-  }
-}
-function write(storage: () => Storage, key: string, value: string | null): void {
-  try {
-    if (value === null) storage().removeItem(key);
-    else storage().setItem(key, value);
-  } catch {
-    /* not persisted */
-  }
-}
-const local = () => localStorage;
-const session = () => sessionStorage;
-
 function setPending(list: PendingMessage[]): void {
   chat.pending.value = list;
-  write(local, PENDING_KEY, list.length ? JSON.stringify(list) : null);
+  write('local', PENDING_KEY, list.length ? JSON.stringify(list) : null);
 }
 
 function loadPending(): PendingMessage[] {
   try {
-    const parsed: unknown = JSON.parse(read(local, PENDING_KEY) ?? '[]');
+    const parsed: unknown = JSON.parse(read('local', PENDING_KEY) ?? '[]');
     return Array.isArray(parsed)
       ? parsed.filter((p): p is PendingMessage => typeof p?.clientId === 'string' && typeof p?.text === 'string')
       : [];
@@ -89,15 +68,30 @@ function newClientId(): string {
 
 /** A random id kept per browser, so a customer who comes back about the same thing counts as a recontact. */
 function visitorId(): string {
-  let id = read(local, VISITOR_KEY);
+  let id = read('local', VISITOR_KEY);
   if (!id || id.length < 8 || id.length > 100) {
     id = newClientId();
-    write(local, VISITOR_KEY, id);
+    write('local', VISITOR_KEY, id);
   }
   return id;
 }
 
-function applyState(p: StatePayload): void {
+/**
+ * What the host page hears when the conversation moves on: only changes seen in this conversation, not the
+ * state a reload or a new conversation starts from.
+ */
+function tellTransition(conversationId: string, from: ConversationState | null, to: ConversationState, agentBefore: string | null): void {
+  if (from === null || from === 'closed') return;
+  if (from === 'ai' && (to === 'queued' || to === 'agent')) tellPage('handedOff', { conversationId });
+  const name = chat.agentName.value;
+  if (to === 'agent' && name && (from !== 'agent' || name !== agentBefore)) tellPage('agentJoined', { conversationId, name });
+  if (to === 'closed') tellPage('ended', { conversationId });
+}
+
+/** A new state; `sameConversation` when it follows one this page already showed (then the page hears of it). */
+function applyState(p: StatePayload, sameConversation = true): void {
+  const before = chat.state.value;
+  const agentBefore = chat.agentName.value;
   chat.state.value = p.state;
   chat.queue.value = p.state === 'queued' ? (p.queue ?? null) : null;
   if (p.agent) chat.agentName.value = p.agent.name;
@@ -106,6 +100,8 @@ function applyState(p: StatePayload): void {
     chat.typing.value = { ai: false, agent: false };
     chat.streaming.value = [];
   }
+  const id = chat.conversationId.value;
+  if (id && sameConversation) tellTransition(id, before, p.state, agentBefore);
 }
 
 function addMessages(list: readonly Message[]): void {
@@ -168,7 +164,7 @@ function createSocket(): CustomerSocket {
     transports: ['websocket'],
     // A function, so every reconnect sends the current token and the last seq the client holds.
     auth: (cb) => {
-      const token = read(local, TOKEN_KEY);
+      const token = read('local', TOKEN_KEY);
       const after = token ? chat.lastSeq() : undefined;
       sentAfter = after !== undefined;
       const visitor = visitorId();
@@ -179,15 +175,16 @@ function createSocket(): CustomerSocket {
   });
 
   s.on('session', (p) => {
-    const merge = sentAfter && p.conversationId === chat.conversationId.value;
+    const same = p.conversationId === chat.conversationId.value;
+    const merge = sentAfter && same;
     ready = true;
     refusedWithToken = false;
-    write(local, TOKEN_KEY, p.token);
+    write('local', TOKEN_KEY, p.token);
     batch(() => {
       if (!merge) chat.resetTranscript();
       chat.conversationId.value = p.conversationId;
       // Keep the queue position and agent name a resumed conversation already had; `state` events refresh them.
-      if (!merge || p.state !== chat.state.value) applyState({ state: p.state });
+      if (!merge || p.state !== chat.state.value) applyState({ state: p.state }, same);
       chat.rated.value = p.rated === true;
       addMessages(p.messages);
       chat.connection.value = 'online';
@@ -224,21 +221,21 @@ function createSocket(): CustomerSocket {
     const code = error.message as CustomerRefusal;
     // Refusals that say nothing against the conversation: keep its token.
     if (code === 'rate_limited') {
-      chat.notice.value = error.data?.message ?? 'Too many connections. Trying again shortly.';
+      chat.notice.value = error.data?.message ?? ((w) => w.tooManyConnections);
       setTimeout(() => s.connect(), (error.data?.retryAfterSeconds ?? 30) * 1000);
       return;
     }
     if (code === 'invalid_identity' || code === 'identity_not_configured') {
-      chat.notice.value = 'We could not confirm your sign-in at the shop. Please reload the page.';
+      chat.notice.value = (w) => w.signInFailed;
       return;
     }
     // The server refused the handshake: a token it no longer accepts is dropped once, for a fresh conversation.
-    if (read(local, TOKEN_KEY) && !refusedWithToken) {
+    if (read('local', TOKEN_KEY) && !refusedWithToken) {
       refusedWithToken = true;
-      write(local, TOKEN_KEY, null);
+      write('local', TOKEN_KEY, null);
       s.connect();
     } else {
-      chat.notice.value = 'Chat is not available right now. Please try again later.';
+      chat.notice.value = (w) => w.unavailable;
     }
   });
 
@@ -257,38 +254,44 @@ function createSocket(): CustomerSocket {
   return s;
 }
 
-function connect(): void {
+/** Connects unless already connected or trying to. */
+export function connect(): void {
   if (!socket) socket = createSocket();
   else if (socket.connected || socket.active) return;
   else socket.connect();
   chat.connection.value = chat.conversationId.value ? 'offline' : 'connecting';
 }
 
-/**
- * Starts the widget: resumes a stored conversation at once and reopens the panel if it was open. `identity`
- * gives the shop's token for a signed-in customer, if any.
- */
-export function startWidget(origin: string, identity?: () => string | undefined): void {
+/** A fresh handshake on the same conversation token, e.g. for a new shop identity (Tandem.identify). */
+export function reconnect(): void {
+  if (!socket) return; // the first connect reads the identity anyway
+  chat.notice.value = null;
+  socket.disconnect();
+  socket.connect();
+  chat.connection.value = chat.conversationId.value ? 'offline' : 'connecting';
+}
+
+/** Starts the widget: resumes a stored conversation at once and reopens the panel if it was open. */
+export function startWidget(origin: string): void {
   serverOrigin = origin;
-  if (identity) shopIdentity = identity;
   chat.pending.value = loadPending();
-  if (read(session, OPEN_KEY) === '1') chat.panelOpen.value = true;
-  if (chat.panelOpen.value || read(local, TOKEN_KEY)) connect();
-}
-
-export function openPanel(): void {
-  batch(() => {
-    chat.panelOpen.value = true;
-    chat.unread.value = 0;
+  if (read('session', OPEN_KEY) === '1') chat.panelOpen.value = true;
+  if (chat.panelOpen.value || read('local', TOKEN_KEY)) connect();
+  // The browser says when the network goes and comes back: say so at once, and try again at once when it is
+  // back instead of waiting out socket.io's growing delay.
+  addEventListener('offline', () => {
+    chat.browserOnline.value = false;
+    // The link went with the network, though the socket may take half a minute of missed pings to notice:
+    // drop it now, so a message written meanwhile shows as waiting instead of seeming to be on its way.
+    socket?.io.engine?.close();
   });
-  write(session, OPEN_KEY, '1');
-  connect();
-}
-
-export function closePanel(): void {
-  chat.panelOpen.value = false;
-  write(session, OPEN_KEY, null);
-  stopTyping();
+  addEventListener('online', () => {
+    chat.browserOnline.value = true;
+    if (socket && !socket.connected) {
+      socket.disconnect();
+      socket.connect();
+    }
+  });
 }
 
 /** Shows the message at once as pending and sends it; false when there was nothing to send. */
@@ -296,7 +299,7 @@ export function sendMessage(raw: string): boolean {
   const text = raw.trim();
   if (!text) return false;
   if (text.length > MESSAGE_MAX_LENGTH) {
-    chat.notice.value = `Your message is longer than ${MESSAGE_MAX_LENGTH} characters. Please shorten it.`;
+    chat.notice.value = (w) => w.tooLong(MESSAGE_MAX_LENGTH);
     return false;
   }
   stopTyping();
@@ -324,7 +327,7 @@ type TimedSocket = ReturnType<CustomerSocket['timeout']>;
 type Settle = (err: Error | null, res: AckResult) => void;
 
 /** Sends one request whose ack may never come (a dropped link); resolves with the error to show, or null. */
-function ask(send: (s: TimedSocket, settle: Settle) => void): Promise<string | null> {
+function ask(send: (s: TimedSocket, settle: Settle) => void): Promise<Notice | null> {
   return new Promise((resolve) => {
     if (!socket?.connected) return resolve(COULD_NOT_REACH);
     send(socket.timeout(ACK_TIMEOUT_MS), (err, res) =>
@@ -350,16 +353,20 @@ export async function endConversation(): Promise<void> {
 }
 
 /** Sends the rating; resolves with an error message to show, or null once the server has stored it. */
-export async function sendRating(score: number, comment: string): Promise<string | null> {
+export async function sendRating(score: number, comment: string): Promise<Notice | null> {
   const trimmed = comment.trim();
   const error = await ask((s, settle) => s.emit('csat', trimmed ? { score, comment: trimmed } : { score }, settle));
-  if (!error) chat.rated.value = true;
+  const conversationId = chat.conversationId.value;
+  if (!error) {
+    chat.rated.value = true;
+    if (conversationId) tellPage('rated', { conversationId, score });
+  }
   return error;
 }
 
 /** Forgets the token and everything shown, then connects again for a new conversation. */
 export function startNewConversation(): void {
-  write(local, TOKEN_KEY, null);
+  write('local', TOKEN_KEY, null);
   batch(() => {
     chat.resetTranscript();
     chat.conversationId.value = null;
@@ -391,7 +398,8 @@ export function noteTyping(): void {
   idleTimer = setTimeout(stopTyping, 2000);
 }
 
-function stopTyping(tell = true): void {
+/** Tells the server the customer stopped typing (unless `tell` is false: the link is already gone). */
+export function stopTyping(tell = true): void {
   clearTimeout(idleTimer);
   if (!typingSentAt) return;
   typingSentAt = 0;

@@ -1,8 +1,8 @@
 // The customer's side of one conversation, held in signals outside the components. Components read these;
-// only connection.ts writes them (from server events and the customer's actions).
+// connection.ts writes them (from server events and the customer's actions), panel.ts opens and closes.
 import { signal } from '@preact/signals';
 import type { ConversationState, Message, QueueInfo } from '../../shared/protocol.ts';
-import { promiseSentence } from '../../shared/promise-words.ts';
+import { words, type Notice } from './words.ts';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline';
 
@@ -22,6 +22,8 @@ export interface StreamingMessage {
 }
 
 export const connection = signal<ConnectionStatus>('idle');
+/** The browser's own idea of the network (navigator.onLine), to say "you are offline" rather than "reconnecting". */
+export const browserOnline = signal(typeof navigator === 'undefined' || navigator.onLine !== false);
 export const conversationId = signal<string | null>(null);
 /** null until the first `session` of this conversation. */
 export const state = signal<ConversationState | null>(null);
@@ -37,7 +39,7 @@ export const panelOpen = signal(false);
 /** Messages from the assistant or an agent that arrived while the panel was closed. */
 export const unread = signal(0);
 /** An error to show the customer inline (role="alert"), or null. */
-export const notice = signal<string | null>(null);
+export const notice = signal<Notice | null>(null);
 export const handoffBusy = signal(false);
 
 /** Forget what was shown of a conversation (before showing another one). */
@@ -64,28 +66,33 @@ export function lastSeq(): number | undefined {
 
 /** What the live region says: an apology for a promise that got worse (or null), then where the conversation stands. */
 export function describeStatus(): { notice: string | null; text: string } {
+  const w = words.value;
   const link = connection.value;
   if (link === 'idle') return { notice: null, text: '' };
-  if (link === 'connecting') return { notice: null, text: 'Connecting…' };
-  if (link === 'offline') return { notice: null, text: 'Reconnecting…' };
+  if (link === 'connecting') return { notice: null, text: browserOnline.value ? w.connecting : w.offline };
+  if (link === 'offline') return { notice: null, text: browserOnline.value ? w.reconnecting : w.offline };
   switch (state.value) {
     case 'ai':
-      return { notice: null, text: 'Connected. Our assistant answers at once.' };
+      return { notice: null, text: w.withAssistant };
     case 'queued':
       return { notice: queue.value?.notice || null, text: describeQueue(queue.value) };
     case 'agent':
-      return { notice: null, text: `${agentName.value ?? 'A person'} has joined the conversation.` };
+      return { notice: null, text: w.agentJoined(agentName.value) };
     case 'closed':
-      return { notice: null, text: 'This conversation has ended.' };
+      return { notice: null, text: w.ended };
     default:
-      return { notice: null, text: 'Connecting…' };
+      return { notice: null, text: w.connecting };
   }
 }
 
-/** The queue position and the wait promise with how often we keep it, or why there is none, in the customer's words. */
+/**
+ * The queue position and the wait promise with how often we keep it, or why there is none, in the customer's
+ * words. The server's `reason` is shown as the server wrote it.
+ */
 export function describeQueue(info: QueueInfo | null): string {
-  if (!info) return 'You are in the queue for a person.';
-  const place = `You are number ${info.position} in the queue for a person.`;
-  if (info.promise) return `${place} ${promiseSentence(info.promise)}`;
-  return `${place} ${info.reason || 'We cannot promise a wait time right now; a person will join as soon as one is free.'}`;
+  const w = words.value;
+  if (!info) return w.inQueue;
+  const place = w.queuePosition(info.position);
+  if (info.promise) return `${place} ${w.promise(info.promise)}`;
+  return `${place} ${info.reason || w.noPromise}`;
 }

@@ -1,0 +1,131 @@
+// The widget speaks English, German, Swedish and Spanish, in real Chromium: data-lang on the tag wins, else
+// the page's <html lang>, else English; Tandem.setLanguage and a page that changes its lang switch it while it
+// runs. Names, the live status and the transcript's log are read in that language (what a screen reader
+// announces); the assistant's replies and the server's notices stay as the server wrote them.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promiseSentence } from '../../shared/promise-words.ts';
+import { chat as de } from '../../widget/customer/i18n/de.ts';
+import { chat as en } from '../../widget/customer/i18n/en.ts';
+import { chat as es } from '../../widget/customer/i18n/es.ts';
+import { chat as sv } from '../../widget/customer/i18n/sv.ts';
+import { chromiumAvailable, launchChromium, requireBuild } from '../support/browser.ts';
+import { startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { openHostPage } from '../support/widget-host.ts';
+
+const runs = chromiumAvailable();
+const WAIT = { timeout: 10_000 };
+
+describe('the wait promise, star labels and counts in each language', () => {
+  it('says the same rounded promise and kept share as the English the server writes', () => {
+    const promise = { seconds: 150, confidence: 0.9 };
+    expect(en.promise(promise)).toBe(promiseSentence(promise));
+    expect(en.promise(promise)).toBe('A person will join within 2½ minutes — we keep this promise for 9 in 10 customers.');
+    expect(de.promise(promise)).toBe(
+      'Eine Person aus unserem Team ist innerhalb von 2½ Minuten für Sie da – dieses Versprechen halten wir bei 9 von 10 Kundinnen und Kunden.',
+    );
+    expect(sv.promise(promise)).toBe('En person ansluter inom 2½ minuter – det löftet håller vi för 9 av 10 kunder.');
+    expect(es.promise(promise)).toBe('Una persona te atenderá en un máximo de 2½ minutos: cumplimos esta promesa con 9 de cada 10 clientes.');
+    // Singular units, seconds off the minute grid, another share; 130 s is never said as 2 minutes.
+    expect(de.promise({ seconds: 60, confidence: 0.95 })).toContain('innerhalb von 1 Minute für Sie da – dieses Versprechen halten wir bei 19 von 20');
+    expect(sv.promise({ seconds: 75, confidence: 0.9 })).toContain('inom 75 sekunder');
+    expect(es.promise({ seconds: 130, confidence: 0.99 })).toContain('en un máximo de 2½ minutos: cumplimos esta promesa con 99 de cada 100 clientes');
+  });
+
+  it('counts stars, characters and queue places in each language', () => {
+    expect([1, 2, 5].map(en.stars)).toEqual(['1 star', '2 stars', '5 stars']);
+    expect([1, 2, 5].map(de.stars)).toEqual(['1 Stern', '2 Sterne', '5 Sterne']);
+    expect([1, 2, 5].map(sv.stars)).toEqual(['1 stjärna', '2 stjärnor', '5 stjärnor']);
+    expect([1, 2, 5].map(es.stars)).toEqual(['1 estrella', '2 estrellas', '5 estrellas']);
+    expect(de.queuePosition(3)).toBe('Sie sind an 3. Stelle in der Warteschlange.');
+    expect(sv.agentJoined('Maria')).toBe('Maria har anslutit till chatten.');
+    expect(es.agentJoined(null)).toBe('Una persona de nuestro equipo se ha unido a la conversación.');
+  });
+});
+
+describe.runIf(runs)('the widget in four languages', () => {
+  let tandem: TestTandem;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    requireBuild();
+    tandem = await startTestTandem('sqlite');
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await tandem?.destroy();
+  });
+
+  /** Opens the chat by the launcher's `openChat` name, writes `text` and waits for it in the log named `log`. */
+  async function chatIn(page: Page, names: { openChat: string; message: string; send: string; log: string }, text: string): Promise<void> {
+    await page.getByRole('button', { name: names.openChat, exact: true }).click();
+    await page.getByRole('textbox', { name: names.message, exact: true }).fill(text);
+    await page.getByRole('button', { name: names.send, exact: true }).click();
+    await page.getByRole('log', { name: names.log, exact: true }).getByText(text).waitFor(WAIT);
+  }
+
+  it('speaks German with data-lang="de": names, the live status and the log', async () => {
+    const { page, problems } = await openHostPage(browser, tandem.url, { data: { lang: 'de' } });
+    await chatIn(page, { openChat: 'Chat öffnen', message: 'Nachricht', send: 'Senden', log: 'Nachrichten' }, 'Wo ist meine Erstattung?');
+    await expect.poll(() => page.getByRole('status').textContent(), WAIT).toBe('Verbunden. Unser Assistent antwortet sofort.');
+    expect(await page.getByRole('button', { name: 'Mit einem Menschen sprechen' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Chatfenster schließen' }).isVisible()).toBe(true);
+    // A screen reader reads the widget with German rules.
+    expect(await page.locator('tandem-chat .root').getAttribute('lang')).toBe('de');
+
+    // The customer ends the chat: the rating in German, with German plurals.
+    await page.getByRole('button', { name: 'Chat beenden' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), WAIT).toBe('Dieser Chat ist beendet.');
+    await page.getByRole('group', { name: 'Wie war der Chat?' }).waitFor();
+    expect(await page.getByRole('button', { name: '1 Stern', exact: true }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: '5 Sterne', exact: true }).isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("follows the page's <html lang> (Swedish), and data-lang wins over it", async () => {
+    const swedish = await openHostPage(browser, tandem.url, { lang: 'sv-SE' });
+    await chatIn(swedish.page, { openChat: 'Öppna chatten', message: 'Meddelande', send: 'Skicka', log: 'Meddelanden' }, 'Var är min återbetalning?');
+    await expect.poll(() => swedish.page.getByRole('status').textContent(), WAIT).toBe('Ansluten. Vår assistent svarar direkt.');
+    expect(await swedish.page.getByRole('button', { name: 'Prata med en person' }).isVisible()).toBe(true);
+    await swedish.page.context().close();
+
+    const both = await openHostPage(browser, tandem.url, { lang: 'sv', data: { lang: 'de' } });
+    await both.page.getByRole('button', { name: 'Chat öffnen', exact: true }).waitFor();
+    await both.page.context().close();
+
+    // A language we do not ship: English.
+    const french = await openHostPage(browser, tandem.url, { lang: 'fr' });
+    await french.page.getByRole('button', { name: 'Open chat', exact: true }).waitFor();
+    await french.page.context().close();
+  });
+
+  it('switches at run time: Tandem.setLanguage, and a page that changes its own lang', async () => {
+    const { page } = await openHostPage(browser, tandem.url);
+    await chatIn(page, { openChat: 'Open chat', message: 'Message', send: 'Send', log: 'Messages' }, 'Where is my refund?');
+    await page.getByText('From our help article "Refunds', { exact: false }).waitFor(WAIT);
+
+    await page.evaluate(() => (window as unknown as { Tandem: { setLanguage(l: string): void } }).Tandem.setLanguage('es'));
+    // Everything ours is Spanish at once; the transcript keeps what was written (the assistant's reply as sent).
+    await page.getByRole('textbox', { name: 'Mensaje', exact: true }).waitFor();
+    expect(await page.getByRole('status').textContent()).toBe('Conectado. Nuestro asistente responde al instante.');
+    const log = page.getByRole('log', { name: 'Mensajes', exact: true });
+    expect(await log.getByText('Where is my refund?').count()).toBe(1);
+    expect(await log.getByText('From our help article "Refunds', { exact: false }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Hablar con una persona' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Cerrar la ventana del chat' }).click();
+    await page.getByRole('button', { name: 'Abrir el chat', exact: true }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { Tandem: { language: string } }).Tandem.language)).toBe('es');
+
+    // Back to following the page, which switches to German by itself.
+    await page.evaluate(() => {
+      (window as unknown as { Tandem: { setLanguage(l: null): void } }).Tandem.setLanguage(null);
+      document.documentElement.lang = 'de-CH';
+    });
+    await page.getByRole('button', { name: 'Chat öffnen', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Chat öffnen', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Nachricht', exact: true }).waitFor();
+    await page.context().close();
+  });
+});

@@ -1,0 +1,55 @@
+// English: the widget's first language; its accessible names are fixed by CONTRACT.md section 7.
+import { promiseSentence } from '../../../shared/promise-words.ts';
+import type { ChatWords, LauncherWords } from './catalog.ts';
+
+export const launcher: LauncherWords = {
+  openChat: 'Open chat',
+  loading: 'Loading chat…',
+  failed: 'The chat could not be loaded. Please try again.',
+  unread: (n) => (n === 1 ? '1 new message' : `${n} new messages`),
+};
+
+export const chat: ChatWords = {
+  title: 'Support',
+  endChat: 'End chat',
+  closeChat: 'Close chat',
+  connecting: 'Connecting…',
+  reconnecting: 'Connection lost. Reconnecting…',
+  offline: 'You are offline. Your messages will be sent when the connection is back.',
+  withAssistant: 'Connected. Our assistant answers at once.',
+  inQueue: 'You are in the queue for a person.',
+  queuePosition: (n) => `You are number ${n} in the queue for a person.`,
+  // The server's notices use the same sentence (shared/promise-words.ts).
+  promise: promiseSentence,
+  noPromise: 'We cannot promise a wait time right now; a person will join as soon as one is free.',
+  agentJoined: (name) => `${name ?? 'A person'} has joined the conversation.`,
+  ended: 'This conversation has ended.',
+  greeting: 'Ask us anything. Our assistant answers at once, and a person is here when you need one.',
+  messages: 'Messages',
+  transcript: 'Conversation',
+  assistant: 'Assistant',
+  agent: 'Agent',
+  you: 'You:',
+  sending: 'Sending…',
+  waitingForConnection: 'Waiting for connection',
+  notSent: 'Not sent.',
+  retry: 'Retry',
+  assistantTyping: 'Assistant is typing…',
+  agentTyping: (name) => `${name ?? 'The agent'} is typing…`,
+  talkToPerson: 'Talk to a person',
+  message: 'Message',
+  placeholder: 'Write a message…',
+  send: 'Send',
+  characters: (n, max) => `${n} / ${max} characters`,
+  tooLong: (max) => `Your message is longer than ${max} characters. Please shorten it.`,
+  rateQuestion: 'How was your chat?',
+  stars: (n) => (n === 1 ? '1 star' : `${n} stars`),
+  comment: 'Comment (optional)',
+  sendRating: 'Send rating',
+  thanks: 'Thank you for your rating.',
+  startNew: 'Start a new conversation',
+  couldNotReach: 'We could not reach the server. Please try again.',
+  tooManyConnections: 'Too many connections. Trying again shortly.',
+  signInFailed: 'We could not confirm your sign-in at the shop. Please reload the page.',
+  unavailable: 'Chat is not available right now. Please try again later.',
+};
