@@ -103,7 +103,8 @@ export class AgentAccounts {
 
   /**
    * Create or update the configured admin; without one, (re)create the demo agent with a fresh one-time
-   * password that the startup log prints.
+   * password that the startup log prints. The demo agent is an admin, so someone trying Tandem reaches the
+   * Admin page too; whoever reads the startup log runs the server anyway.
    */
   async bootstrap(admin: { email?: string | undefined; password?: string | undefined }): Promise<Bootstrap> {
     const now = new Date(this.#clock.now()).toISOString();
@@ -124,11 +125,11 @@ export class AgentAccounts {
       id: randomUUID(),
       email: DEMO_AGENT_EMAIL,
       name: 'Sam (demo agent)',
-      role: 'agent',
+      role: 'admin',
       passwordHash: await hashPassword(oneTimePassword),
       createdAt: now,
     });
-    return { email: DEMO_AGENT_EMAIL, oneTimePassword, role: 'agent' };
+    return { email: DEMO_AGENT_EMAIL, oneTimePassword, role: 'admin' };
   }
 
   /** A new session for the right email and password, or null. */

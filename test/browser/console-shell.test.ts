@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AckResult, Message, SessionPayload } from '../../shared/protocol.ts';
+import type { AckResult, Message, SessionPayload, StatePayload } from '../../shared/protocol.ts';
 import { seriousViolations } from '../support/axe.ts';
 import { chromiumAvailable, launchChromium, requireBuild, SCREENSHOTS } from '../support/browser.ts';
 import { ADMIN, connectAgent, connectCustomer, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
@@ -160,13 +160,16 @@ describe.runIf(runs)('the console shell in a real browser', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => help.count()).toBe(0);
 
-    // Close by shortcut asks how it ended (the close dialog).
-    await page.keyboard.press('Alt+Shift+C');
-    const closing = page.getByRole('dialog', { name: 'Close conversation' });
-    await closing.waitFor();
-    await page.keyboard.press('Escape');
-    await expect.poll(() => closing.count()).toBe(0);
+    // Close by shortcut, with the disposition chosen beside the button.
     expect(await parcelColumn.getByRole('button', { name: 'Close conversation' }).getAttribute('aria-keyshortcuts')).toBe('Alt+Shift+C');
+    await parcelColumn.getByRole('combobox', { name: 'Disposition' }).selectOption({ label: 'Customer left' });
+    await page.getByRole('heading', { name: 'Open conversations' }).click();
+    const parcelClosed = nextEvent<StatePayload>(parcel.socket, 'state', (s) => s.state === 'closed');
+    await page.keyboard.press('Alt+Shift+C');
+    await parcelClosed;
+    await parcelColumn.getByText('This conversation is closed.').waitFor();
+    const closedAs = await tandem.store.db.selectFrom('conversation_events').select('data').where('kind', '=', 'closed').where('conversation_id', '=', parcel.id).execute();
+    expect(closedAs.map((row) => JSON.parse(row.data ?? '{}'))).toEqual([{ by: 'agent', disposition: 'customer_left', label: 'account_status' }]);
 
     // Desktop notifications, once allowed: a chat assigned to this agent elsewhere (their other console) is news.
     await context.grantPermissions(['notifications']);

@@ -5,12 +5,12 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Message, Note } from '../../shared/protocol.ts';
 import { CANNED_VARIABLES, type FilledReply } from '../../shared/canned-replies.ts';
-import { agent, closeRequest, dismissConversation, type HeldConversation } from './console-state.ts';
+import { agent, dismissConversation, type HeldConversation } from './console-state.ts';
 import { addNote, noteTyping, retryReply, sendReply } from './agent-session.ts';
 import { HandoffSummary } from './HandoffSummary.tsx';
 import { TriageSignals } from './TriageSignals.tsx';
 import { CannedReplyPicker } from './CannedReplyPicker.tsx';
-import { CloseDialog } from './CloseDialog.tsx';
+import { CloseControls } from './CloseControls.tsx';
 import { TransferDialog } from './TransferDialog.tsx';
 import { SHORTCUTS, withKeys } from './shortcuts.ts';
 
@@ -117,7 +117,7 @@ export function ConversationView({ conversation: c, column = false }: { conversa
   const [text, setText] = useState(drafts.get(id) ?? '');
   const [noteText, setNoteText] = useState(noteDrafts.get(id) ?? '');
   const [mode, setModeState] = useState<Mode>(modes.get(id) ?? 'reply');
-  const [dialog, setDialog] = useState<'close' | 'transfer' | null>(null);
+  const [dialog, setDialog] = useState<'transfer' | null>(null);
   const [picking, setPicking] = useState(false);
   const [hint, setHint] = useState<string | null>(null);
   const [noteError, setNoteError] = useState<string | null>(null);
@@ -134,14 +134,6 @@ export function ConversationView({ conversation: c, column = false }: { conversa
     const el = scroller.current;
     if (el && atBottom.current) el.scrollTop = el.scrollHeight;
   });
-
-  // A keyboard shortcut (the console shell) asks for this conversation's close dialog.
-  const requested = closeRequest.value === id;
-  useEffect(() => {
-    if (!requested) return;
-    closeRequest.value = null;
-    if (holding) setDialog('close');
-  }, [requested, holding]);
 
   const setMode = (next: Mode) => {
     modes.set(id, next);
@@ -376,7 +368,7 @@ export function ConversationView({ conversation: c, column = false }: { conversa
                           Canned replies
                         </button>
                       </div>
-                      <ConversationActions id={id} closing={c.closing} open={dialog} onOpen={setDialog} />
+                      <ConversationActions id={id} open={dialog} onOpen={setDialog} />
                     </div>
                   </form>
                 ) : (
@@ -420,11 +412,12 @@ export function ConversationView({ conversation: c, column = false }: { conversa
                           Add note
                         </button>
                       </div>
-                      <ConversationActions id={id} closing={c.closing} open={dialog} onOpen={setDialog} />
+                      <ConversationActions id={id} open={dialog} onOpen={setDialog} />
                     </div>
                   </form>
                 )}
               </div>
+              <CloseControls conversation={c} />
             </div>
           ) : (
             <p class="muted">
@@ -433,27 +426,16 @@ export function ConversationView({ conversation: c, column = false }: { conversa
           )}
         </div>
       )}
-      {dialog === 'close' && holding && <CloseDialog conversation={c} onClose={() => setDialog(null)} />}
       {dialog === 'transfer' && holding && <TransferDialog conversation={c} onClose={() => setDialog(null)} />}
     </div>
   );
 }
 
 /**
- * "Transfer" and "Close conversation": each opens its dialog. While its dialog is open the button is hidden
- * behind it, so the dialog's own "Transfer" or "Close conversation" is the only one with that name.
+ * "Transfer" opens its dialog. While the dialog is open the button is hidden behind it, so the dialog's own
+ * "Transfer" is the only one with that name.
  */
-function ConversationActions({
-  id,
-  closing,
-  open,
-  onOpen,
-}: {
-  id: string;
-  closing: boolean;
-  open: 'close' | 'transfer' | null;
-  onOpen: (dialog: 'close' | 'transfer') => void;
-}) {
+function ConversationActions({ id, open, onOpen }: { id: string; open: 'transfer' | null; onOpen: (dialog: 'transfer') => void }) {
   return (
     <div class="reply__group">
       <button
@@ -464,18 +446,6 @@ function ConversationActions({
         onClick={() => onOpen('transfer')}
       >
         Transfer
-      </button>
-      <button
-        type="button"
-        class={open === 'close' ? 'danger behind-dialog' : 'danger'}
-        id={`close-${id}`}
-        aria-haspopup="dialog"
-        aria-keyshortcuts={SHORTCUTS.close.keys}
-        title={withKeys('Close conversation', 'close')}
-        disabled={closing}
-        onClick={() => onOpen('close')}
-      >
-        Close conversation
       </button>
     </div>
   );

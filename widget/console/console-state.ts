@@ -183,5 +183,5 @@ export function clearSession(): void {
   selectedId.value = null;
 }
 
-/** The conversation whose close dialog should open (a keyboard shortcut asks; its view opens it and resets this). */
+/** The conversation to close with the disposition and type beside its button (a keyboard shortcut asks; CloseControls closes it and resets this). */
 export const closeRequest = signal<string | null>(null);

@@ -22,7 +22,7 @@ export const SHORTCUTS: Record<ShortcutName, Shortcut> = {
   next: { keys: 'Alt+Shift+N', does: 'Next open conversation' },
   previous: { keys: 'Alt+Shift+P', does: 'Previous open conversation' },
   send: { keys: 'Alt+Shift+S', does: 'Send the reply (or go to the Reply box when it is empty)' },
-  close: { keys: 'Alt+Shift+C', does: 'Close the conversation (asks how it ended)' },
+  close: { keys: 'Alt+Shift+C', does: 'Close the conversation, with the disposition and type shown beside the button' },
   help: { keys: '?', does: 'Show these shortcuts' },
 };
 
