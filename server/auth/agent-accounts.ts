@@ -124,7 +124,7 @@ export class AgentAccounts {
     await this.#store.upsertAgent({
       id: randomUUID(),
       email: DEMO_AGENT_EMAIL,
-      name: 'Sam (demo agent)',
+      name: 'Sam',
       role: 'admin',
       passwordHash: await hashPassword(oneTimePassword),
       createdAt: now,

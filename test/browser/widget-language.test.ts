@@ -128,4 +128,14 @@ describe.runIf(runs)('the widget in four languages', () => {
     await page.getByRole('textbox', { name: 'Nachricht', exact: true }).waitFor();
     await page.context().close();
   });
+
+  it("switches with the demo shop's own Chat language picker (through Tandem.push)", async () => {
+    const { page } = await openHostPage(browser, tandem.url);
+    await page.getByRole('button', { name: 'Open chat', exact: true }).waitFor();
+    await page.getByRole('combobox', { name: 'Chat language' }).selectOption({ label: 'Svenska' });
+    await page.getByRole('button', { name: 'Öppna chatten', exact: true }).waitFor();
+    await page.getByRole('combobox', { name: 'Chat language' }).selectOption({ label: "the page's (English)" });
+    await page.getByRole('button', { name: 'Open chat', exact: true }).waitFor();
+    await page.context().close();
+  });
 });

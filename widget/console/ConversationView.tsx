@@ -279,6 +279,7 @@ export function ConversationView({ conversation: c, column = false }: { conversa
         <div class="reply">
           {c.state === 'agent' ? (
             <div class="composer">
+              <CloseControls conversation={c} />
               <div class="composer__modes" role="tablist" aria-label="Write">
                 <button
                   type="button"
@@ -417,7 +418,6 @@ export function ConversationView({ conversation: c, column = false }: { conversa
                   </form>
                 )}
               </div>
-              <CloseControls conversation={c} />
             </div>
           ) : (
             <p class="muted">
