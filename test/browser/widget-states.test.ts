@@ -107,3 +107,42 @@ describe.runIf(runs)('the widget states honestly', () => {
     await page.context().close();
   });
 });
+
+describe.runIf(runs)('the widget under a rate limit', () => {
+  let tandem: TestTandem;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    requireBuild();
+    // Two messages per two seconds from one address: a customer who types fast meets the limit at once.
+    tandem = await startTestTandem('sqlite', undefined, { TANDEM_RATE_LIMITS: 'customerMessagesPerIp=2/2' });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await tandem?.destroy();
+  });
+
+  it('tells a customer who writes too fast, in their language, and sends every message by itself', async () => {
+    const { page, problems } = await openHostPage(browser, tandem.url, { data: { lang: 'de' } });
+    await page.getByRole('button', { name: 'Chat öffnen' }).click();
+    const box = page.getByRole('textbox', { name: 'Nachricht', exact: true });
+    await expect.poll(() => page.getByRole('status').textContent(), WAIT).toMatch(/Assistent/);
+    const texts = ['Erste Frage', 'Zweite Frage', 'Dritte Frage', 'Vierte Frage', 'Fünfte Frage'];
+    for (const text of texts) {
+      await box.fill(text);
+      await box.press('Enter');
+    }
+    // Refused for now: said in German, the messages still pending, not failed.
+    await page.getByRole('alert').getByText('Sie senden sehr schnell Nachrichten.', { exact: false }).waitFor(WAIT);
+    expect(await page.getByText('Nicht gesendet', { exact: false }).count()).toBe(0);
+    // Each is sent again by itself and stored once; the notice goes with the trouble.
+    const log = page.getByRole('log', { name: 'Nachrichten' });
+    for (const text of texts) await log.getByText(text, { exact: true }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.getByRole('alert').count(), WAIT).toBe(0);
+    const stored = await tandem.store.db.selectFrom('conversation_events').select('text').where('kind', '=', 'message').where('sender', '=', 'customer').execute();
+    expect(stored.map((row) => row.text).sort()).toEqual([...texts].sort());
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+});

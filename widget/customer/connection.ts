@@ -30,8 +30,11 @@ const RETRY_LATER: ReadonlySet<ErrorCode> = new Set(['unavailable', 'rate_limite
 const AUTO_RETRIES = 6;
 /** automatic resends so far, per clientId */
 const retries = new Map<string, number>();
-let retryNotice: string | null = null;
+let retryNotice: Notice | null = null;
 const COULD_NOT_REACH: Notice = (w) => w.couldNotReach;
+/** Refusals said in the customer's language; any other refusal shows the server's own (English) words. */
+const OUR_WORDS: Partial<Record<ErrorCode, Notice>> = { rate_limited: (w) => w.slowDown, unavailable: (w) => w.savingLater };
+const refusal = (error: { code: ErrorCode; message: string }): Notice => OUR_WORDS[error.code] ?? error.message;
 
 type CustomerSocket = Socket<CustomerServerEvents, CustomerClientEvents>;
 
@@ -143,13 +146,13 @@ function emitMessage(p: PendingMessage): void {
         } else addMessages([res.message]);
         return;
       }
-      chat.notice.value = res.error.message;
+      chat.notice.value = refusal(res.error);
       const tries = retries.get(p.clientId) ?? 0;
       if (FINAL_ERRORS.has(res.error.code)) setPending(chat.pending.value.filter((x) => x.clientId !== p.clientId));
       else if (RETRY_LATER.has(res.error.code) && tries < AUTO_RETRIES) {
         // Still pending, not failed: the same clientId goes again after 1, 2, 4… s (the server stores it once).
         retries.set(p.clientId, tries + 1);
-        retryNotice = res.error.message;
+        retryNotice = chat.notice.value;
         setTimeout(() => {
           const still = chat.pending.value.find((x) => x.clientId === p.clientId && !x.failed);
           if (still && socket?.connected && ready) emitMessage(still);
@@ -221,7 +224,7 @@ function createSocket(): CustomerSocket {
     const code = error.message as CustomerRefusal;
     // Refusals that say nothing against the conversation: keep its token.
     if (code === 'rate_limited') {
-      chat.notice.value = error.data?.message ?? ((w) => w.tooManyConnections);
+      chat.notice.value = (w) => w.tooManyConnections;
       setTimeout(() => s.connect(), (error.data?.retryAfterSeconds ?? 30) * 1000);
       return;
     }
@@ -331,7 +334,7 @@ function ask(send: (s: TimedSocket, settle: Settle) => void): Promise<Notice | n
   return new Promise((resolve) => {
     if (!socket?.connected) return resolve(COULD_NOT_REACH);
     send(socket.timeout(ACK_TIMEOUT_MS), (err, res) =>
-      resolve(err ? COULD_NOT_REACH : res.ok ? null : res.error.message),
+      resolve(err ? COULD_NOT_REACH : res.ok ? null : refusal(res.error)),
     );
   });
 }

@@ -76,4 +76,8 @@ export interface ChatWords {
   tooManyConnections: string;
   signInFailed: string;
   unavailable: string;
+  /** a message refused for now, too many too fast; it is sent again by itself */
+  slowDown: string;
+  /** a message the server could not store just now; it is sent again by itself */
+  savingLater: string;
 }

@@ -56,4 +56,6 @@ export const chat: ChatWords = {
   tooManyConnections: 'Zu viele Verbindungen. Wir versuchen es gleich noch einmal.',
   signInFailed: 'Wir konnten Ihre Anmeldung im Shop nicht bestätigen. Bitte laden Sie die Seite neu.',
   unavailable: 'Der Chat ist gerade nicht erreichbar. Bitte versuchen Sie es später noch einmal.',
+  slowDown: 'Sie senden sehr schnell Nachrichten. Ihre Nachricht geht gleich von selbst hinaus.',
+  savingLater: 'Wir konnten Ihre Nachricht gerade nicht speichern. Sie geht nicht verloren: Wir senden sie gleich noch einmal.',
 };

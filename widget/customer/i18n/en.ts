@@ -52,4 +52,6 @@ export const chat: ChatWords = {
   tooManyConnections: 'Too many connections. Trying again shortly.',
   signInFailed: 'We could not confirm your sign-in at the shop. Please reload the page.',
   unavailable: 'Chat is not available right now. Please try again later.',
+  slowDown: 'You are sending messages very fast. Yours will go in a moment, by itself.',
+  savingLater: 'We could not save your message just now. It is not lost: it will be sent again in a moment.',
 };

@@ -56,4 +56,6 @@ export const chat: ChatWords = {
   tooManyConnections: 'Demasiadas conexiones. Lo volveremos a intentar en breve.',
   signInFailed: 'No hemos podido confirmar tu inicio de sesión en la tienda. Vuelve a cargar la página.',
   unavailable: 'El chat no está disponible en este momento. Inténtalo más tarde.',
+  slowDown: 'Estás enviando mensajes muy rápido. El tuyo saldrá en un momento, por sí solo.',
+  savingLater: 'No hemos podido guardar tu mensaje ahora mismo. No se ha perdido: se enviará de nuevo en un momento.',
 };

@@ -56,4 +56,6 @@ export const chat: ChatWords = {
   tooManyConnections: 'För många anslutningar. Vi försöker igen om en stund.',
   signInFailed: 'Vi kunde inte bekräfta din inloggning i butiken. Ladda om sidan.',
   unavailable: 'Chatten är inte tillgänglig just nu. Försök igen senare.',
+  slowDown: 'Du skickar meddelanden väldigt snabbt. Ditt meddelande skickas om en stund av sig självt.',
+  savingLater: 'Vi kunde inte spara ditt meddelande just nu. Det är inte förlorat: det skickas igen om en stund.',
 };
