@@ -451,11 +451,11 @@ export const AgentInviteInput = z.object({
   name: agentName,
   role: agentRole,
   skills: agentSkills.optional(),
-  capacity: agentCapacity.optional(),
+  capacity: agentCapacity.nullable().optional(),
 });
 /** `PATCH /api/admin/agents/:id`: any of the fields. */
 export const AgentChangeInput = z
-  .object({ name: agentName.optional(), role: agentRole.optional(), skills: agentSkills.optional(), capacity: agentCapacity.optional() })
+  .object({ name: agentName.optional(), role: agentRole.optional(), skills: agentSkills.optional(), capacity: agentCapacity.nullable().optional() })
   .refine((c) => Object.values(c).some((v) => v !== undefined), 'change at least one of name, role, skills, capacity');
 /** `POST /api/auth/invite`: the invitee sets their password. */
 export const InviteAcceptInput = z.object({
@@ -487,8 +487,9 @@ export interface AgentAdminView {
   role: AgentRole;
   /** the types they take; null: every type */
   skills: InteractionType[] | null;
-  /** most chats at once: where their console starts, and the most they may set there */
-  capacity: number;
+  /** most chats at once: where their console starts, and the most they may set there; null: not limited by an
+   *  admin (the console starts at 3 and may set 1–20) */
+  capacity: number | null;
   createdAt: string;
   /** invited and has not set a password yet */
   invitePending: boolean;
@@ -528,7 +529,8 @@ export interface AssignedPayload {
 
 /** What an admin allows an agent: the most chats at once, and the types they may take (null: every type). */
 export interface AgentLimits {
-  capacity: number;
+  /** null: no limit set by an admin (1–20, as the protocol allows) */
+  capacity: number | null;
   skills: InteractionType[] | null;
 }
 

@@ -52,7 +52,7 @@ export type AgentLimits = Pick<AgentRecord, 'capacity' | 'skills'>;
  * the most, and an agent given some types may narrow them but not take others.
  */
 export function beyondLimits(limits: AgentLimits, change: { capacity?: number; skills?: InteractionType[] | null }): string | null {
-  if (change.capacity !== undefined && change.capacity > limits.capacity) {
+  if (change.capacity !== undefined && limits.capacity !== null && change.capacity > limits.capacity) {
     return `You can take at most ${limits.capacity} chat${limits.capacity === 1 ? '' : 's'} at once (set by an admin).`;
   }
   const allowed = limits.skills;
@@ -65,7 +65,7 @@ export function beyondLimits(limits: AgentLimits, change: { capacity?: number; s
 /** What a presence must change to be within the limits again (an admin lowered them meanwhile), or null. */
 export function backWithin(limits: AgentLimits, presence: { capacity: number; skills: InteractionType[] | null }): PresenceLimitsChange | null {
   const change: PresenceLimitsChange = {};
-  if (presence.capacity > limits.capacity) change.capacity = limits.capacity;
+  if (limits.capacity !== null && presence.capacity > limits.capacity) change.capacity = limits.capacity;
   if (beyondLimits(limits, { skills: presence.skills })) change.skills = limits.skills;
   return Object.keys(change).length ? change : null;
 }
@@ -185,7 +185,7 @@ export class AgentAccounts {
   }
 
   /** Invite an agent: null when the email is taken. The link's token is returned once and stored hashed. */
-  async invite(input: { email: string; name: string; role: AgentRole; skills?: InteractionType[] | null; capacity?: number }): Promise<Invite | null> {
+  async invite(input: { email: string; name: string; role: AgentRole; skills?: InteractionType[] | null; capacity?: number | null }): Promise<Invite | null> {
     const token = newToken();
     const now = this.#clock.now();
     const expiresAt = new Date(now + INVITE_TTL_MS).toISOString();

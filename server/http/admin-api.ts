@@ -114,7 +114,8 @@ export function adminApi(options: AdminApiOptions): express.Router {
     if (!agent) return refuse(res, 404, 'not_found', 'No such agent.');
     log.info({ agentId: agent.id, change: Object.keys(change), by: by.id }, 'agent changed');
     const limits: PresenceLimitsChange = {};
-    if (change.capacity !== undefined) limits.capacity = agent.capacity;
+    // A limit lifted (null) leaves the console's capacity where it is; a limit set moves it there.
+    if (change.capacity !== undefined && agent.capacity !== null) limits.capacity = agent.capacity;
     if (change.skills !== undefined) limits.skills = agent.skills;
     await changed(agent, limits);
     res.json({ agent: adminView(agent, (await statuses()).get(agent.id)) });

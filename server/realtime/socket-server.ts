@@ -439,7 +439,8 @@ export function attachRealtime(options: RealtimeOptions): Realtime {
     const connectedAt = desk.clockNow();
     const connected = accounts.record(agent.id).then(async (record) => {
       if (record) socket.emit('limits', { capacity: record.capacity, skills: record.skills });
-      const entry = await presence.connect(record ? { ...agent, capacity: record.capacity, skills: record.skills } : agent, socket.id, connectedAt);
+      const limits = record ? { ...(record.capacity !== null ? { capacity: record.capacity } : {}), skills: record.skills } : {};
+      const entry = await presence.connect({ ...agent, ...limits }, socket.id, connectedAt);
       const clamp = record && backWithin(record, entry);
       return (clamp && (await presence.set(agent.id, entry.status, clamp, connectedAt))) || entry;
     });

@@ -175,12 +175,12 @@ const consoleWork: Migration = {
 };
 
 // 0006: agent administration (issue 8): each agent's capacity (the most chats at once; also the most their
-// console may set) and skills (the types they take, JSON; null: every type), a pending invite (the link's
+// console may set; null: no limit set, the console starts at 3 and may set 1–20 as the protocol allows) and skills (the types they take, JSON; null: every type), a pending invite (the link's
 // token, hashed, and its expiry; the password is '' until the invitee sets one), and the per-type priority
 // and wait target changed at run time (like the AI modes of policy_overrides; null: as configured).
 const agentAdmin: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.alterTable('agents').addColumn('capacity', 'integer', (col) => col.notNull().defaultTo(3)).execute();
+    await db.schema.alterTable('agents').addColumn('capacity', 'integer').execute();
     await db.schema.alterTable('agents').addColumn('skills', 'text').execute();
     await db.schema.alterTable('agents').addColumn('invite_token_hash', 'text').execute();
     await db.schema.alterTable('agents').addColumn('invite_expires_at', 'text').execute();

@@ -100,8 +100,8 @@ export interface AgentsTable {
   role: string;
   password_hash: string;
   created_at: string;
-  /** most chats at once (migration 0006) */
-  capacity: Generated<number>;
+  /** most chats at once; null: not limited by an admin (migration 0006) */
+  capacity: number | null;
   /** JSON array of interaction types; null: every type (migration 0006) */
   skills: string | null;
   /** SHA-256 of a pending invite's token; null once the password is set (migration 0006) */

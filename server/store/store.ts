@@ -67,8 +67,8 @@ export interface AgentRecord {
   /** '' while an invite is pending: no password matches it */
   passwordHash: string;
   createdAt: string;
-  /** most chats at once: where their console starts, and the most it may set */
-  capacity: number;
+  /** most chats at once: where their console starts, and the most it may set; null: no limit set by an admin */
+  capacity: number | null;
   /** the types they take; null: every type */
   skills: InteractionType[] | null;
   /** when the pending invite's link expires; null when there is none */
@@ -217,7 +217,7 @@ function toEvent(row: EventRow): ConversationEvent {
   return { type: row.kind, at: row.at, ...(row.data ? (JSON.parse(row.data) as object) : {}) } as ConversationEvent;
 }
 
-type AgentRow = Omit<Database['agents'], 'capacity'> & { capacity: number };
+type AgentRow = Database['agents'];
 
 function toAgent(row: AgentRow): AgentRecord {
   return {
@@ -227,7 +227,7 @@ function toAgent(row: AgentRow): AgentRecord {
     role: row.role === 'admin' ? 'admin' : 'agent',
     passwordHash: row.password_hash,
     createdAt: row.created_at,
-    capacity: Number(row.capacity),
+    capacity: row.capacity === null ? null : Number(row.capacity),
     skills: row.skills ? (JSON.parse(row.skills) as InteractionType[]) : null,
     inviteExpiresAt: row.invite_token_hash ? row.invite_expires_at : null,
   };

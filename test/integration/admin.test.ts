@@ -110,7 +110,7 @@ describe.each(engines)('the admin API on %s storage', (engine) => {
     }
     const list = await api<{ agents: AgentAdminView[] }>(t, 'GET', '/admin/agents', admin.token);
     expect(list.status).toBe(200);
-    expect(list.body.agents.find((a) => a.email === ADMIN.email)).toMatchObject({ role: 'admin', capacity: 3, skills: null, invitePending: false });
+    expect(list.body.agents.find((a) => a.email === ADMIN.email)).toMatchObject({ role: 'admin', capacity: null, skills: null, invitePending: false });
     expect(list.body.agents.find((a) => a.id === kim.agent.id)).toMatchObject({ name: 'Kim', role: 'agent', invitePending: false });
   });
 
@@ -243,6 +243,21 @@ describe.each(engines)('the admin API on %s storage', (engine) => {
     expect((await api(t, 'PATCH', `/admin/agents/${noor.agent.id}`, admin.token, { name: 'Noor A.' })).status).toBe(200);
     const second = await consoleOf(await login(t.url, { email: `noor-${engine}@example.test`, password: 'a long enough password' }));
     expect(second.me).toMatchObject({ agent: { name: 'Noor A.' }, capacity: 2, skills: null });
+
+    // The admin lifts the limit: the console keeps its 2, and may now choose anything the protocol allows.
+    const lifted = await api<{ agent: AgentAdminView }>(t, 'PATCH', `/admin/agents/${noor.agent.id}`, admin.token, { capacity: null });
+    expect(lifted.body.agent).toMatchObject({ capacity: null });
+    expect(await send(socket, 'presence', { status: 'online', capacity: 12 })).toMatchObject({ ok: true, capacity: 12 });
+  });
+
+  it('leaves an agent no admin limited as the protocol always had it: starting at 3, choosing 1 to 20', async () => {
+    const free = await invitedAndSignedIn({ email: `free-${engine}@example.test`, name: 'Free', role: 'agent' });
+    const { socket, me } = await consoleOf(free);
+    expect(me).toMatchObject({ capacity: 3, skills: null });
+    expect(await send(socket, 'presence', { status: 'online', capacity: 5 })).toMatchObject({ ok: true, capacity: 5 });
+    expect(await send(socket, 'presence', { status: 'online', capacity: 20 })).toMatchObject({ ok: true, capacity: 20 });
+    const listed = await api<{ agents: AgentAdminView[] }>(t, 'GET', '/admin/agents', admin.token);
+    expect(listed.body.agents.find((a) => a.id === free.agent.id)).toMatchObject({ capacity: null });
   });
 
   it('disconnects a removed agent and ends their sessions', async () => {

@@ -71,7 +71,8 @@ function RoleField({ id, value, onChange }: { id: string; value: AgentRole; onCh
   );
 }
 
-function CapacityField({ id, value, onChange }: { id: string; value: number; onChange: (n: number) => void }) {
+/** The admin's limit of chats at once; empty: none set (the console starts at 3 and may go up to the maximum). */
+function CapacityField({ id, value, onChange }: { id: string; value: number | null; onChange: (n: number | null) => void }) {
   return (
     <div class="field">
       <label for={id}>Capacity</label>
@@ -81,13 +82,13 @@ function CapacityField({ id, value, onChange }: { id: string; value: number; onC
         min={1}
         max={CAPACITY_MAX}
         step={1}
-        required
-        value={value}
+        value={value ?? ''}
         aria-describedby={`${id}-hint`}
-        onInput={(e) => onChange(e.currentTarget.valueAsNumber)}
+        onInput={(e) => onChange(e.currentTarget.value === '' ? null : e.currentTarget.valueAsNumber)}
       />
       <p class="field__hint" id={`${id}-hint`}>
-        Most chats at once, 1–{CAPACITY_MAX}. The agent may choose fewer in their header.
+        Most chats at once, 1–{CAPACITY_MAX}; the agent may choose fewer in their header. Empty: no limit, they
+        start at 3 and choose up to {CAPACITY_MAX}.
       </p>
     </div>
   );
@@ -209,7 +210,7 @@ function AgentRow({ agent, onEdit, onRemove }: { agent: AgentAdminView; onEdit: 
       </th>
       <td>{agent.role === 'admin' ? <span class="tag tag--admin">Admin</span> : 'Agent'}</td>
       <td class="agents__skills">{skillsText(agent.skills)}</td>
-      <td class="num">{agent.capacity}</td>
+      <td class="num">{agent.capacity ?? <span class="muted">their choice</span>}</td>
       <td>
         {agent.invitePending ? (
           <>
@@ -349,7 +350,7 @@ export function InviteAgent() {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<AgentRole>('agent');
-  const [capacity, setCapacity] = useState(3);
+  const [capacity, setCapacity] = useState<number | null>(3);
   const [skills, setSkills] = useState<InteractionType[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);

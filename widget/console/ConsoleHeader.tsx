@@ -7,6 +7,7 @@ import { setPresence, signOut } from './agent-session.ts';
 import { active, limits, setCapacity } from './session-hooks.ts';
 import { permission, setSound, soundOn } from './notifications.ts';
 import { helpOpen, SHORTCUTS } from './shortcuts.ts';
+import { CAPACITY_MAX } from './admin-state.ts';
 
 const LINK_TEXT = { idle: 'Not connected', connecting: 'Connecting…', online: 'Connected', offline: 'Reconnecting…' };
 
@@ -51,8 +52,10 @@ function PageNav() {
 /** How many chats at once: from 1 to the most an admin allows this agent. */
 function Capacity() {
   const p = presence.value;
-  const most = Math.max(limits.value?.capacity ?? p?.capacity ?? 1, p?.capacity ?? 1);
-  const hint = limits.value ? `Up to ${limits.value.capacity} (set by an admin)` : '';
+  // No limit from an admin (null): anything the protocol allows.
+  const allowed = limits.value ? (limits.value.capacity ?? CAPACITY_MAX) : (p?.capacity ?? 1);
+  const most = Math.max(allowed, p?.capacity ?? 1);
+  const hint = limits.value?.capacity ? `Up to ${limits.value.capacity} (set by an admin)` : '';
   return (
     <span class="topbar__capacity">
       <label class="topbar__presence" title={hint}>

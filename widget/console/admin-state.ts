@@ -88,7 +88,7 @@ export interface InviteInput {
   email: string;
   name: string;
   role: AgentRole;
-  capacity: number;
+  capacity: number | null;
   skills: InteractionType[] | null;
 }
 
@@ -117,7 +117,7 @@ export async function renewInvite(id: string): Promise<string | null> {
 export interface AgentChange {
   name?: string;
   role?: AgentRole;
-  capacity?: number;
+  capacity?: number | null;
   skills?: InteractionType[] | null;
 }
 
