@@ -26,6 +26,13 @@ const RECORD_NOTIFICATIONS = `
       window.__notifications.push({ title, body: options && options.body });
     }
   };
+  // Every tone the console plays, by its pitch (Hz), when it starts.
+  window.__tones = [];
+  const start = OscillatorNode.prototype.start;
+  OscillatorNode.prototype.start = function (...args) {
+    window.__tones.push(this.frequency.value);
+    return start.apply(this, args);
+  };
 `;
 
 function send<T extends object = object>(socket: Socket, event: string, payload: unknown): Promise<AckResult<T>> {
@@ -183,8 +190,20 @@ describe.runIf(runs)('the console shell in a real browser', () => {
     await page.getByRole('region', { name: /changed my password/ }).waitFor();
     const shown = await eventually(() => page.evaluate(() => (window as unknown as { __notifications: { title: string; body: string }[] }).__notifications[0]));
     expect(shown.title).toBe('New chat: Fraud / security (urgent)');
+    // …and a tone: two rising notes for a new chat. With the sound off, the next one is silent.
+    const tones = () => page.evaluate(() => (window as unknown as { __tones: number[] }).__tones.slice());
+    await expect.poll(tones).toEqual(expect.arrayContaining([660, 880]));
+    const sound = page.getByRole('button', { name: /Sound/ });
+    expect(await sound.getAttribute('aria-pressed')).toBe('true');
+    await sound.click();
+    expect(await sound.getAttribute('aria-pressed')).toBe('false');
+    const heardBefore = (await tones()).length;
+    const fourth = await waitingCustomer('My card was stolen and someone is using it right now');
+    expect(await send(otherConsole, 'accept', { conversationId: fourth.id })).toMatchObject({ ok: true });
+    await page.getByRole('region', { name: /card was stolen/ }).waitFor();
+    expect((await tones()).length).toBe(heardBefore);
 
-    // Three columns at 1600 px, each still readable; the audit finds nothing serious.
+    // Four columns at 1600 px, each still readable; the audit finds nothing serious.
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Tabs' }).click();
     await page.getByRole('tab', { name: /Charged twice/ }).waitFor();
