@@ -115,6 +115,7 @@ export async function startTandem(options: TandemOptions): Promise<Tandem> {
     store,
     responder,
     triage,
+    aiLanguages: config.aiLanguages,
     clock,
     ...(config.quality.controlShare > 0 ? { controlGroup: { share: config.quality.controlShare, random: Math.random } } : {}),
     ...(cluster.claim ? { claim: cluster.claim.bind(cluster) } : {}),

@@ -11,14 +11,16 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { decisionRecord, judgeTurns, type Triage } from './core/triage/triage.ts';
+import { DEFAULT_AI_LANGUAGES, parseAiLanguages, unreadLanguage } from './core/triage/language.ts';
+import { LANGUAGE_TAG } from '../shared/protocol.ts';
 import { DEFAULT_DATA_DIR } from './triage/datasets.ts';
 import { loadTriage, MODEL_FILE } from './triage/load.ts';
 
 const USAGE = `Usage: tandem <command>
 
 Commands:
-  triage                  read JSON lines ({"id"?, "text"} or {"id"?, "turns": [...]}) on stdin,
-                          write one JSON decision per line on stdout
+  triage                  read JSON lines ({"id"?, "text"} or {"id"?, "turns": [...]}, each with an
+                          optional "lang": "de") on stdin, write one JSON decision per line on stdout
   train [--data DIR] [--extra FILE.jsonl]... [--out FILE]
                           rebuild the triage model (default data: ../shared/data)
   sim waittime --scenario NAME|FILE --seed N [--oracle-every K] [--oracle-runs R]
@@ -33,14 +35,26 @@ Commands:
                           corrected_type) as JSONL for train --extra; reads the store named by
                           DATABASE_URL or DATA_DIR (docs/QUALITY.md)
 
-Environment: TANDEM_POLICY  path of the per-type policy file (default config/policy.json)`;
+Environment: TANDEM_POLICY  path of the per-type policy file (default config/policy.json)
+             TANDEM_AI_LANGUAGES  the languages triage reads, e.g. "en,de" (default en): a line whose
+                          "lang" is another goes to a person untyped (docs/TRIAGE.md)`;
 
+const lang = z.string().max(35).regex(LANGUAGE_TAG, 'lang must be a language tag such as "de"').optional();
 const TriageLine = z.union([
-  z.strictObject({ id: z.union([z.string(), z.number()]).optional(), text: z.string().max(10_000) }),
-  z.strictObject({ id: z.union([z.string(), z.number()]).optional(), turns: z.array(z.string().max(10_000)).min(1).max(200) }),
+  z.strictObject({ id: z.union([z.string(), z.number()]).optional(), text: z.string().max(10_000), lang }),
+  z.strictObject({ id: z.union([z.string(), z.number()]).optional(), turns: z.array(z.string().max(10_000)).min(1).max(200), lang }),
 ]);
 
-export function triageLine(triage: Triage, line: string, lineNumber: number): { output: Record<string, unknown>; ok: boolean } {
+/**
+ * One input line's output. `aiLanguages`: the languages triage reads (TANDEM_AI_LANGUAGES); a line in another
+ * (`lang`) is decided as the server decides it, without reading the words: a person, normal priority, no type.
+ */
+export function triageLine(
+  triage: Triage,
+  line: string,
+  lineNumber: number,
+  aiLanguages: readonly string[] = DEFAULT_AI_LANGUAGES,
+): { output: Record<string, unknown>; ok: boolean } {
   let json: unknown;
   try {
     json = JSON.parse(line);
@@ -52,10 +66,15 @@ export function triageLine(triage: Triage, line: string, lineNumber: number): { 
     const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ');
     const given = (json as { id?: unknown } | null)?.id;
     const id = typeof given === 'string' || typeof given === 'number' ? given : lineNumber;
-    return { output: { id, error: { code: 'bad_input', message: `expected {"id"?, "text"} or {"id"?, "turns": [...]}: ${message}` } }, ok: false };
+    return { output: { id, error: { code: 'bad_input', message: `expected {"id"?, "text", "lang"?} or {"id"?, "turns": [...], "lang"?}: ${message}` } }, ok: false };
   }
   const input = parsed.data;
   const id = input.id ?? lineNumber;
+  const unread = unreadLanguage(aiLanguages, input.lang ?? null);
+  if (unread) {
+    if ('text' in input) return { output: { id, ...unread.record }, ok: true };
+    return { output: { id, decisions: input.turns.map(() => unread.record), escalateAtTurn: 1 }, ok: true };
+  }
   if ('text' in input) return { output: { id, ...decisionRecord(triage.judge(input.text)) }, ok: true };
   const { decisions, escalateAtTurn } = judgeTurns(triage, input.turns);
   return { output: { id, decisions: decisions.map(decisionRecord), escalateAtTurn }, ok: true };
@@ -63,13 +82,14 @@ export function triageLine(triage: Triage, line: string, lineNumber: number): { 
 
 async function triageCommand(): Promise<number> {
   const triage = loadTriage({ policyFile: process.env.TANDEM_POLICY });
+  const aiLanguages = parseAiLanguages(process.env.TANDEM_AI_LANGUAGES);
   let lineNumber = 0;
   let failures = 0;
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     lineNumber++;
     if (!line.trim()) continue;
-    const { output, ok } = triageLine(triage, line, lineNumber);
+    const { output, ok } = triageLine(triage, line, lineNumber, aiLanguages);
     if (!ok) failures++;
     if (!process.stdout.write(`${JSON.stringify(output)}\n`)) await new Promise((r) => process.stdout.once('drain', r));
   }

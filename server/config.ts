@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseLimitTuning, parseTrustProxy, type LimitTuning, type TrustProxy } from './security/rate-limits.ts';
 import { IDENTITY_SECRET_MIN_BYTES } from './security/shop-identity.ts';
+import { parseAiLanguages } from './core/triage/language.ts';
 
 const optional = z
   .string()
@@ -35,6 +36,7 @@ const Env = z.object({
   TANDEM_POLICY: optional,
   TANDEM_QUALITY_ALARM_ACTION: z.enum(['shadow', 'none']).default('shadow'),
   TANDEM_CONTROL_SHARE: z.coerce.number().min(0).max(0.2).default(0),
+  TANDEM_AI_LANGUAGES: optional,
   // Not trimmed: the secret is exactly what the shop signs with.
   TANDEM_IDENTITY_SECRET: z
     .string()
@@ -72,6 +74,8 @@ export interface Config {
   waitConfidence: number;
   /** the per-type triage policy file (TANDEM_POLICY); undefined: config/policy.json */
   policyFile: string | undefined;
+  /** the languages the assistant and triage serve, as primary subtags (TANDEM_AI_LANGUAGES); default ['en'] */
+  aiLanguages: string[];
   /** quality (docs/QUALITY.md): what an alarm does to its type's AI, and the control group's share */
   quality: { alarmAction: 'shadow' | 'none'; controlShare: number };
   /** the secret shared with the shop's server for signed-in customers' tokens; undefined: verification off */
@@ -113,6 +117,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (error) {
     throw new Error(`Bad environment: ${(error as Error).message}`, { cause: error });
   }
+  let aiLanguages: string[];
+  try {
+    aiLanguages = parseAiLanguages(e.TANDEM_AI_LANGUAGES);
+  } catch (error) {
+    throw new Error(`Bad environment: TANDEM_AI_LANGUAGES: ${(error as Error).message}`);
+  }
   let rateLimits: Partial<LimitTuning>;
   try {
     rateLimits = parseLimitTuning(e.TANDEM_RATE_LIMITS ?? '');
@@ -143,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     routing: { autoAssign: e.TANDEM_AUTO_ASSIGN === 'on', graceMs: e.TANDEM_AGENT_GRACE_SECONDS * 1000 },
     waitConfidence: e.TANDEM_WAIT_CONFIDENCE,
     policyFile: e.TANDEM_POLICY ? resolve(e.TANDEM_POLICY) : undefined,
+    aiLanguages,
     quality: { alarmAction: e.TANDEM_QUALITY_ALARM_ACTION, controlShare: e.TANDEM_CONTROL_SHARE },
     identitySecret: e.TANDEM_IDENTITY_SECRET,
     rateLimits,

@@ -6,8 +6,7 @@ import type { AgentSummary, InteractionType, QueueInfo, QueueItem } from '../sha
 import type { Clock } from './core/clock.ts';
 import { DomainError, type Conversation, type TransferTarget } from './core/conversation.ts';
 import { dispatch, orderWaiting, waitingChat, type AgentSlots, type WaitTargets } from './core/routing.ts';
-import { promiseWords } from '../shared/promise-words.ts';
-import type { NoPromiseReason } from './core/waittime/queue-model.ts';
+import { systemWords } from './core/system-words.ts';
 import { WaitPromises, type CurrentPromise, type IssuedPromise, type Outcome } from './core/waittime/wait-promises.ts';
 import type { Presence } from './realtime/agent-presence.ts';
 import type { Store } from './store/store.ts';
@@ -40,15 +39,6 @@ export interface QueueView {
 
 /** How often the leader re-reads presence and the queue on its own. */
 const TICK_MS = 2000;
-
-const NO_NUMBER: Record<NoPromiseReason, string> = {
-  no_agents:
-    'No one from our team is online right now, so we will not guess a time. You can keep waiting here, or leave your question in this chat and come back to it later: the answer will be here.',
-  overloaded:
-    'We are unusually busy right now and cannot promise a time we would keep. You can keep waiting here without a number, or leave your question in this chat and come back to it later: the answer will be here.',
-  too_long:
-    'The wait is longer than 30 minutes right now, so we will not promise a time. You can keep waiting here, or leave your question in this chat and come back to it later: the answer will be here.',
-};
 
 export class Dispatcher {
   readonly promises: WaitPromises;
@@ -187,7 +177,7 @@ export class Dispatcher {
       const shown = this.promises.current(now, chat, index, agents);
       const before = this.#told.get(chat.id);
       if (shown.kind === 'none' && (!before || before.promise)) this.#o.onOutcome?.(chat.type, 'none');
-      info.set(chat.id, this.#words(chat.id, index + 1, shown));
+      info.set(chat.id, this.#words(chat.id, index + 1, shown, byId.get(chat.id)!.language));
     });
     for (const item of items) {
       const told = info.get(item.conversationId);
@@ -209,17 +199,21 @@ export class Dispatcher {
     );
   }
 
-  /** What a waiting customer is told, in words; a notice only the first time a promise got worse. */
-  #words(conversationId: string, position: number, shown: CurrentPromise): QueueInfo {
+  /**
+   * What a waiting customer is told, in words of their `language` (the conversation's); a notice only the first
+   * time a promise got worse.
+   */
+  #words(conversationId: string, position: number, shown: CurrentPromise, language: string | null): QueueInfo {
     const before = this.#told.get(conversationId);
+    const words = systemWords(language);
     const info: QueueInfo = { position, promise: null };
     if (shown.kind === 'promise') {
       info.promise = { seconds: shown.seconds, confidence: shown.confidence, deadline: new Date(shown.deadline).toISOString() };
-      if (shown.change === 'revised') info.notice = `Sorry, it is busier than we expected: a person will now join within ${promiseWords(shown.seconds)}.`;
-      if (shown.change === 'late') info.notice = `Sorry, this is taking longer than we said. Our new estimate: a person will join within ${promiseWords(shown.seconds)}.`;
+      if (shown.change === 'revised') info.notice = words.revised(shown.seconds);
+      if (shown.change === 'late') info.notice = words.late(shown.seconds);
     } else {
-      info.reason = NO_NUMBER[shown.reason];
-      if (before?.promise) info.notice = 'Sorry, we can no longer promise the time we gave you.';
+      info.reason = words.noNumber[shown.reason];
+      if (before?.promise) info.notice = words.noLongerPromised;
     }
     // A notice is said once; later refreshes carry it on until the promise changes again.
     if (!info.notice && before?.notice && before.promise?.deadline === info.promise?.deadline) info.notice = before.notice;

@@ -12,6 +12,7 @@ import {
   customerSays,
   DomainError,
   evolveAll,
+  handOffUnread,
   mayResume,
   noteAssistant,
   open,
@@ -30,6 +31,7 @@ import {
   type TransferTarget,
 } from './core/conversation.ts';
 import { handoffNote } from './core/triage/customer-notes.ts';
+import { DEFAULT_AI_LANGUAGES, languageView, unreadLanguage } from './core/triage/language.ts';
 import { decisionRecord, type Decision, type Triage, type Turn } from './core/triage/triage.ts';
 import { emptyMemory } from './core/assistant-memory.ts';
 import { joinsControlGroup } from './core/quality/control-group.ts';
@@ -89,6 +91,11 @@ export interface SupportDeskOptions {
   clock: Clock;
   /** Judges every customer turn: who takes the conversation now, how urgently, and why. */
   triage: Triage;
+  /**
+   * The languages the assistant and triage serve (primary subtags, TANDEM_AI_LANGUAGES; default English): a
+   * conversation in another goes to a person at its first customer message, and the AI never answers it.
+   */
+  aiLanguages?: readonly string[];
   newId?: () => string;
   /** The control group (docs/QUALITY.md): the share of the AI's chats served by people, and the draw. */
   controlGroup?: { share: number; random: () => number };
@@ -128,13 +135,15 @@ function stillForPeople(text: string, decision: Decision): boolean {
 /** The agent's view of a conversation's triage. */
 export function triageView(c: Conversation): TriageView | undefined {
   if (!c.triage) return undefined;
-  return {
+  const view: TriageView = {
     // Why it came to people: triage's reasons, or the trigger's (the customer took the AI's offer of a person).
     reasons: c.triage.handoffReasons ?? (c.state !== 'ai' && c.handoffReason ? [c.handoffReason] : c.triage.latest.reasons),
     distress: c.triage.latest.distress,
     sentiments: c.triage.sentiments,
     confidence: c.triage.latest.confidence,
   };
+  if (c.triage.latest.language) view.unreadLanguage = languageView(c.triage.latest.language);
+  return view;
 }
 
 /** A stored note as agents receive it. */
@@ -147,6 +156,7 @@ export class SupportDesk {
   readonly #responder: Responder;
   readonly #ctx: CoreContext;
   readonly #triage: Triage;
+  readonly #languages: readonly string[];
   readonly #control: { share: number; random: () => number } | undefined;
   readonly #claim: (key: string, ttlMs: number) => Promise<boolean>;
   readonly #listeners: DeskListener[] = [];
@@ -162,6 +172,7 @@ export class SupportDesk {
     this.#responder = options.responder;
     this.#ctx = { clock: options.clock, newId: options.newId ?? randomUUID };
     this.#triage = options.triage;
+    this.#languages = options.aiLanguages ?? DEFAULT_AI_LANGUAGES;
     this.#control = options.controlGroup;
     this.#claim = options.claim ?? localClaims(() => this.#ctx.clock.now());
   }
@@ -211,12 +222,12 @@ export class SupportDesk {
   }
 
   /**
-   * Start a new conversation with the AI, for the signed-in shop user `identity` when given; returns its
-   * customer token (shown once, stored hashed).
+   * Start a new conversation with the AI, for the signed-in shop user `identity` when given, in the customer's
+   * `language` (their widget's tag; absent: English); returns its customer token (shown once, stored hashed).
    */
-  async openConversation(visitor?: string, identity?: ShopIdentity): Promise<{ conversation: Conversation; token: string }> {
+  async openConversation(visitor?: string, identity?: ShopIdentity, language?: string): Promise<{ conversation: Conversation; token: string }> {
     const token = newToken();
-    const { conversation, events } = open(this.#ctx, this.#ctx.newId(), identity);
+    const { conversation, events } = open(this.#ctx, this.#ctx.newId(), identity, language);
     const opened = evolveAll(conversation, events);
     // The widget's visitor id, hashed: it tells a returning customer (recontact) without keeping the id itself.
     await this.#store.createConversation(opened, hashToken(token), events, visitor ? hashToken(`visitor:${visitor}`) : null);
@@ -286,6 +297,15 @@ export class SupportDesk {
 
   /** Triage a stored customer message and act on the decision: a person, or the AI's answer in the background. */
   async #respondTo(conversationId: string, message: Message, stored: Conversation, claimed = false): Promise<void> {
+    // A language the AI does not read: triage records why, and a person takes it; no model reads the words.
+    const unread = unreadLanguage(this.#languages, stored.language);
+    if (unread) {
+      if (stored.state !== 'ai' && stored.state !== 'queued') return;
+      const { before, after } = await this.#run(conversationId, (c) => handOffUnread(c, this.#ctx, message.id, unread), undefined, stored);
+      if (before.state === 'ai' && after.state === 'queued') this.#emit('handoff', after, 'language');
+      if (after.state === 'queued') this.#emit('queueChanged');
+      return;
+    }
     const { decision, after, messages } = await this.#triageTurn(conversationId, message, stored);
     if (after.state === 'queued') this.#emit('queueChanged');
     if (after.state === 'ai') {
@@ -404,6 +424,8 @@ export class SupportDesk {
   ): Promise<void> {
     const conversation = read.conversation ?? (await this.#store.findConversation(conversationId));
     if (!conversation || conversation.state !== 'ai') return;
+    // Never an answer in a language the AI does not read (its handoff is under way or failed: a person answers).
+    if (unreadLanguage(this.#languages, conversation.language)) return;
     this.#emit('aiTyping', conversationId, true);
     try {
       const history = read.messages ?? (await this.#store.messages(conversationId));

@@ -10,6 +10,8 @@ export const MESSAGE_MAX_LENGTH = 2000;
 export const COMMENT_MAX_LENGTH = 1000;
 /** Longest identity token accepted in the customer handshake (a signed JWT of a few claims is about 300). */
 export const IDENTITY_MAX_LENGTH = 2000;
+/** A language tag as the customer handshake takes it (BCP 47, loosely: "de", "sv-FI", "es-419"). */
+export const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 
 export const INTERACTION_TYPES = [
   'account_status',
@@ -131,6 +133,8 @@ export const CustomerAuth = z.object({
   visitor: z.string().min(8).max(100).optional(),
   /** a short-lived JWT the shop's server signed for a signed-in shop user (docs/SECURITY.md) */
   identity: z.string().min(1).max(IDENTITY_MAX_LENGTH).optional(),
+  /** the language the widget speaks ("de"); a new conversation keeps it. Absent: English is assumed */
+  lang: z.string().max(35).regex(LANGUAGE_TAG, 'lang must be a language tag such as "de" or "sv-FI"').optional(),
 });
 
 export const CustomerMessageInput = z.object({ clientId, text });
@@ -213,6 +217,19 @@ export interface TriageView {
   sentiments: number[];
   /** type confidence of the latest decision, 0..1 */
   confidence: number;
+  /**
+   * Set when triage did not read the customer's words: they write a language the assistant and triage do not
+   * serve (TANDEM_AI_LANGUAGES). Type, mood and sentiment are then not measured.
+   */
+  unreadLanguage?: LanguageView;
+}
+
+/** A language as agents are shown it: the tag the customer's widget sent and its English name. */
+export interface LanguageView {
+  /** "de", "sv-FI" */
+  tag: string;
+  /** "German", "Swedish (Finland)" */
+  name: string;
 }
 
 export interface AgentIdentity {
@@ -243,6 +260,8 @@ export interface HandoffBrief {
   signals: string[];
   /** what the agent could do first */
   nextStep: string;
+  /** the customer's language, when it is not English ("Language: German (de)") */
+  language?: LanguageView;
 }
 
 export interface AssignedPayload {

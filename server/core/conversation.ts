@@ -10,6 +10,8 @@ import type { TriageRecord } from './triage/triage.ts';
 import { sameMemory, type AssistantMemory } from './assistant-memory.ts';
 import { maskSecrets } from './secrets.ts';
 import { TYPE_LABELS } from '../../shared/interaction-labels.ts';
+import { systemWords, SYSTEM_WORDS } from './system-words.ts';
+import type { UnreadLanguage } from './triage/language.ts';
 
 export type { TriageRecord, AssistantMemory };
 
@@ -24,8 +26,11 @@ export interface NewMessage {
   author?: string;
 }
 
-/** `control`: the conversation fell in the control group, a random share of the AI's chats served by people. */
-export type HandoffTrigger = 'customer_button' | 'customer_request' | 'ai_unsure' | 'policy' | 'control';
+/**
+ * `control`: the conversation fell in the control group, a random share of the AI's chats served by people.
+ * `language`: the customer writes a language the assistant and triage do not read (triage/language.ts).
+ */
+export type HandoffTrigger = 'customer_button' | 'customer_request' | 'ai_unsure' | 'policy' | 'control' | 'language';
 
 const TRIGGER_REASON: Record<HandoffTrigger, string> = {
   customer_button: 'The customer pressed "Talk to a person".',
@@ -33,12 +38,16 @@ const TRIGGER_REASON: Record<HandoffTrigger, string> = {
   ai_unsure: 'The assistant could not answer confidently.',
   policy: 'The escalation policy sent it to a person.',
   control: 'Control group: a person serves a small random share of the chats the AI would keep, to measure both fairly.',
+  language: 'The customer writes a language the assistant and triage do not read.',
 };
 export type Closer = 'customer' | 'agent' | 'system';
 
 export type ConversationEvent =
-  /** `identity`: the customer was signed in at the shop (a verified token); the conversation stays theirs */
-  | { type: 'opened'; at: string; identity?: ShopIdentity }
+  /**
+   * `identity`: the customer was signed in at the shop (a verified token); the conversation stays theirs.
+   * `language`: the language tag the customer's widget spoke when it opened ("de"); absent: English assumed.
+   */
+  | { type: 'opened'; at: string; identity?: ShopIdentity; language?: string }
   | { type: 'message'; at: string; message: NewMessage }
   | { type: 'handoff_requested'; at: string; trigger: HandoffTrigger; reason: string }
   | { type: 'assigned'; at: string; agentId: string; agentName: string }
@@ -98,6 +107,8 @@ export interface Conversation {
   assistant: AssistantMemory | null;
   /** The latest transfer between agents, or null; its skill limits who may take the conversation while queued. */
   transfer: TransferRecord | null;
+  /** The customer's language as their widget said when the conversation opened ("de"); null: English assumed. */
+  language: string | null;
 }
 
 export interface TriageSummary {
@@ -144,6 +155,7 @@ export function blankConversation(id: string, at: string): Conversation {
     triage: null,
     assistant: null,
     transfer: null,
+    language: null,
   };
 }
 
@@ -152,6 +164,7 @@ export function evolve(conversation: Conversation, event: ConversationEvent): Co
   const next = { ...conversation, version: conversation.version + 1, updatedAt: event.at };
   switch (event.type) {
     case 'opened':
+      return event.language ? { ...next, language: event.language } : next;
     case 'message':
       return next;
     case 'handoff_requested':
@@ -196,13 +209,14 @@ function withTransfer(conversation: Conversation, event: Extract<ConversationEve
  */
 function withTriage(conversation: Conversation, decision: TriageRecord): Conversation {
   const previous = conversation.triage;
-  const sentiments = [...(previous?.sentiments ?? []), decision.sentiment].slice(-20);
+  // A turn triage did not read (a language it does not serve) has no measured sentiment.
+  const sentiments = decision.language ? (previous?.sentiments ?? []) : [...(previous?.sentiments ?? []), decision.sentiment].slice(-20);
   const open = conversation.state === 'ai' || conversation.state === 'queued';
   // the reasons of the decision that sends the conversation to people (or the first one made while it waits)
   const sendsToPeople = decision.route === 'human' && open && !previous?.handoffReasons;
   return {
     ...conversation,
-    type: open && !decision.outOfScope && !decision.answersAssistant ? decision.type : conversation.type,
+    type: open && decision.type && !decision.outOfScope && !decision.answersAssistant ? decision.type : conversation.type,
     priority: open && decision.route === 'human' ? higherPriority(conversation.priority, decision.priority) : conversation.priority,
     triage: {
       latest: decision,
@@ -227,14 +241,21 @@ function message(ctx: CoreContext, fields: Omit<NewMessage, 'id'>, id = ctx.newI
   return { type: 'message', at: isoNow(ctx.clock), message: { id, ...fields } };
 }
 
-function ended(): DomainError {
-  return new DomainError('invalid_state', 'This conversation has ended. Start a new conversation to write again.');
+/** The refusal to write into an ended conversation; in the customer's language for the customer's commands. */
+function ended(language: string | null = null): DomainError {
+  return new DomainError('invalid_state', systemWords(language).endedRefusal);
 }
 
-/** A new conversation with the AI; `identity` when the shop vouched for who the customer is. */
-export function open(ctx: CoreContext, id: string, identity?: ShopIdentity): { conversation: Conversation; events: ConversationEvent[] } {
+/**
+ * A new conversation with the AI; `identity` when the shop vouched for who the customer is, `language` the tag
+ * the customer's widget speaks (kept for the conversation's life: a resumed conversation keeps it).
+ */
+export function open(ctx: CoreContext, id: string, identity?: ShopIdentity, language?: string): { conversation: Conversation; events: ConversationEvent[] } {
   const at = isoNow(ctx.clock);
-  return { conversation: blankConversation(id, at), events: [identity ? { type: 'opened', at, identity } : { type: 'opened', at }] };
+  const opened: ConversationEvent = { type: 'opened', at };
+  if (identity) opened.identity = identity;
+  if (language) opened.language = language;
+  return { conversation: blankConversation(id, at), events: [opened] };
 }
 
 /** The shop identity a conversation was opened with (its first event), or null for an anonymous one. */
@@ -251,19 +272,18 @@ export function mayResume(opened: ShopIdentity | null, presented: ShopIdentity |
   return opened === null || presented?.userId === opened.userId;
 }
 
-export const SECRETS_MASKED_TEXT =
-  'For your safety we have hidden the card number, password or code in your message. ' +
-  'We never need them in this chat: please do not send them here, and no one from Lumen Pay will ever ask for them.';
+/** The system message after a masked secret, in English (system-words.ts has every language). */
+export const SECRETS_MASKED_TEXT = SYSTEM_WORDS.en.secretsMasked;
 
 /**
  * The customer writes. Card numbers, passwords and codes are masked before anything is stored, and the
  * customer is told why, once per message that had one.
  */
 export function customerSays(c: Conversation, ctx: CoreContext, input: { text: string; clientId: string }): ConversationEvent[] {
-  if (c.state === 'closed') throw ended();
+  if (c.state === 'closed') throw ended(c.language);
   const masked = maskSecrets(input.text);
   const events = [message(ctx, { from: 'customer', text: masked.text, clientId: input.clientId })];
-  if (masked.found.length > 0) events.push(message(ctx, { from: 'system', text: SECRETS_MASKED_TEXT }));
+  if (masked.found.length > 0) events.push(message(ctx, { from: 'system', text: systemWords(c.language).secretsMasked }));
   return events;
 }
 
@@ -291,16 +311,25 @@ export function requestHandoff(
   ctx: CoreContext,
   input: { trigger: HandoffTrigger; reason?: string },
 ): ConversationEvent[] {
-  if (c.state === 'closed') throw ended();
+  if (c.state === 'closed') throw ended(c.language);
   if (c.state !== 'ai') return [];
   const reason = input.reason ?? TRIGGER_REASON[input.trigger];
   return [
     { type: 'handoff_requested', at: isoNow(ctx.clock), trigger: input.trigger, reason },
-    message(ctx, {
-      from: 'system',
-      text: 'You are in the queue for a person. You can keep writing here: they will see the whole conversation.',
-    }),
+    message(ctx, { from: 'system', text: systemWords(c.language).queued }),
   ];
+}
+
+/**
+ * A customer turn in a language the AI does not read (`unread`, from triage/language.ts; the caller finds it
+ * from the conversation's language and the languages served): triage's record of the turn and, while the AI
+ * still holds the conversation, the handoff to a person. Untyped and at normal priority, so any agent may take
+ * it and nothing the models could not read raises it; the AI never answers it.
+ */
+export function handOffUnread(c: Conversation, ctx: CoreContext, messageId: string, unread: UnreadLanguage): ConversationEvent[] {
+  const triaged = recordTriage(c, ctx, messageId, unread.record);
+  if (c.state !== 'ai') return triaged;
+  return [...triaged, ...requestHandoff(c, ctx, { trigger: 'language', reason: unread.reason })];
 }
 
 /**
@@ -322,7 +351,7 @@ export function assign(
   }
   return [
     { type: 'assigned', at: isoNow(ctx.clock), agentId: agent.id, agentName: agent.name },
-    message(ctx, { from: 'system', text: `${agent.name} has joined the conversation.` }),
+    message(ctx, { from: 'system', text: systemWords(c.language).joined(agent.name) }),
   ];
 }
 
@@ -334,7 +363,7 @@ export function requeue(c: Conversation, ctx: CoreContext, input: { agentId: str
   if (c.state !== 'agent' || c.agentId !== input.agentId) return [];
   return [
     { type: 'requeued', at: isoNow(ctx.clock), reason: input.reason },
-    message(ctx, { from: 'system', text: `${c.agentName ?? 'Your agent'} had to leave. You keep your place in the queue, ahead of everyone who came after you: the next free person will continue here.` }),
+    message(ctx, { from: 'system', text: systemWords(c.language).agentLeft(c.agentName) }),
   ];
 }
 
@@ -395,10 +424,8 @@ export function transfer(
   const moved: ConversationEvent = { type: 'transferred', at, from: { agentId: from.id, agentName: from.name }, to: input.to };
   const note = input.note?.trim();
   if (note) moved.note = maskSecrets(note).text;
-  const told =
-    'agentId' in input.to
-      ? `You are being transferred to ${input.to.agentName}, who can see the whole conversation and will continue here.`
-      : `You are being transferred to a colleague who specialises in this. You keep your place in the queue, and they will see the whole conversation, so you will not need to repeat anything.`;
+  const words = systemWords(c.language);
+  const told = 'agentId' in input.to ? words.transferredToAgent(input.to.agentName) : words.transferredToGroup;
   return [moved, message(ctx, { from: 'system', text: told })];
 }
 
@@ -415,7 +442,7 @@ export function close(
   const closed: ConversationEvent = { type: 'closed', at: isoNow(ctx.clock), by: input.by };
   if (input.disposition) closed.disposition = input.disposition;
   if (input.label) closed.label = input.label;
-  return [closed, message(ctx, { from: 'system', text: 'This conversation has ended. How did we do?' })];
+  return [closed, message(ctx, { from: 'system', text: systemWords(c.language).ended })];
 }
 
 /** The customer rates the ended conversation, once. */

@@ -1,9 +1,10 @@
 // What the agent reads first on a handoff, so they need not ask again what the customer already told the AI:
 // what the customer wants, who they proved to be, what the AI already did and found, why it came to a person,
 // the signals, and a suggested next step.
-import type { AiStep, HandoffBrief, ShopIdentity, TransferView } from '../../shared/protocol.ts';
+import type { AiStep, HandoffBrief, LanguageView, ShopIdentity, TransferView } from '../../shared/protocol.ts';
 import { STEP_LABELS, TYPE_LABELS } from '../../shared/interaction-labels.ts';
 import type { AssistantMemory, Conversation, NewMessage, TransferRecord } from './conversation.ts';
+import { isEnglish, languageView } from './triage/language.ts';
 
 
 const MOODS = ['calm', 'frustrated', 'distressed'] as const;
@@ -25,6 +26,8 @@ type BriefSource = Pick<Conversation, 'handoffReason' | 'type' | 'priority'> & {
   /** the shop user the conversation was opened for (a verified token), if any */
   identity?: ShopIdentity | null;
   transfer?: Conversation['transfer'];
+  /** the customer's language tag; null or absent: English */
+  language?: string | null;
 };
 
 /** The merchant's order numbers as customers and the assistant write them (LP-12345, "lp 12345"). */
@@ -62,7 +65,10 @@ export function handoffBrief(conversation: BriefSource, messages: readonly Pick<
   const fromCustomer = messages.filter((m) => m.from === 'customer');
   const memory = conversation.assistant ?? null;
   const triage = conversation.triage ?? null;
-  const label = conversation.type ? TYPE_LABELS[conversation.type] : 'Not judged yet';
+  const language = conversation.language && !isEnglish(conversation.language) ? languageView(conversation.language) : null;
+  // Triage did not read this conversation's words (a language it does not serve): nothing will type it.
+  const unread = triage?.latest.language !== undefined;
+  const label = conversation.type ? TYPE_LABELS[conversation.type] : unread && language ? `Not typed (triage does not read ${language.name})` : 'Not judged yet';
 
   let wants = `${label}: the customer has not written anything yet.`;
   if (fromCustomer.length > 0) {
@@ -82,7 +88,9 @@ export function handoffBrief(conversation: BriefSource, messages: readonly Pick<
   } else {
     signals.push(`Priority ${conversation.priority}.`);
   }
-  if (triage && triage.sentiments.length > 0) {
+  if (unread) {
+    signals.push('Mood and sentiment not measured: triage did not read the customer\'s words.');
+  } else if (triage && triage.sentiments.length > 0) {
     signals.push(`Mood: ${MOODS[triage.latest.distress]}; sentiment per message ${triage.sentiments.map(signed).join(' → ')}.`);
   }
   const masked = fromCustomer.filter((m) => /\[(card ••••|security code hidden|password hidden|code hidden|PIN hidden)/.test(m.text)).length;
@@ -96,6 +104,7 @@ export function handoffBrief(conversation: BriefSource, messages: readonly Pick<
   const orderNumber = orderNumberOf(memory, fromCustomer.map((m) => m.text));
   if (orderNumber) brief.orderNumber = orderNumber;
   if (conversation.transfer) brief.transfer = transferView(conversation.transfer);
+  if (language) brief.language = language;
   return brief;
 }
 
@@ -117,11 +126,17 @@ export function nextStep(conversation: BriefSource, steps: readonly AiStep[]): s
     step = 'The customer asks for an exception to the written rules: check the circumstances, decide, and note the reason.';
   } else if (conversation.type === 'novel_product') {
     step = 'The customer asks about something Lumen Pay may not offer: answer from product knowledge, or say plainly that it does not exist.';
+  } else if (!conversation.type && conversation.triage?.latest.language !== undefined) {
+    step = 'Read what the customer wrote: the assistant did not read it, and nothing has been done yet.';
   } else {
     step = 'Continue from the assistant\'s last answer; the customer should not need to repeat anything.';
   }
   if (!memory?.customer && !conversation.identity && conversation.type !== 'novel_product') step = `Verify the customer (order number and email) before discussing their account. ${step}`;
   if (distressed) step = `The customer is distressed: acknowledge that first. ${step}`;
+  if (conversation.language && !isEnglish(conversation.language)) {
+    const { name } = languageView(conversation.language);
+    step = `The customer writes ${name}: answer in ${name} if you can. ${step}`;
+  }
   return step;
 }
 
@@ -137,12 +152,18 @@ export function transferLine(transfer: TransferView): string {
   return `Transferred by ${transfer.from}${to}${transfer.note ? `: ${transfer.note}` : '.'}`;
 }
 
+/** "German (de)": a customer's language as the brief names it. */
+export function languageLine(language: LanguageView): string {
+  return language.name === language.tag ? language.tag : `${language.name} (${language.tag})`;
+}
+
 /** The brief as plain text (the `summary` field, logs, email). */
 export function briefText(brief: HandoffBrief): string {
   const lines = [`Wants: ${brief.wants}`];
   if (brief.transfer) lines.unshift(transferLine(brief.transfer));
   lines.push(brief.customer ? `Customer: ${brief.customer.name} <${brief.customer.email}> (verified)` : 'Customer: not verified');
   if (brief.signedIn) lines.push(`Signed in at the shop as ${shopUser(brief.signedIn)} (verified)`);
+  if (brief.language) lines.push(`Language: ${languageLine(brief.language)}`);
   lines.push(`Why a person: ${brief.reasons.join('; ')}`);
   if (brief.aiSteps.length) {
     lines.push('What the assistant did:');

@@ -37,6 +37,7 @@ import { DomainError } from '../core/conversation.ts';
 import type { AgentRecord } from '../store/store.ts';
 import type { Conversation } from '../core/conversation.ts';
 import { transferView } from '../core/handoff-summary.ts';
+import { systemWords } from '../core/system-words.ts';
 import type { DeskListener, SupportDesk } from '../support-desk.ts';
 import { acknowledger } from './acknowledge.ts';
 import { clientAddress, type TrustProxy, createLimits, type Limits } from '../security/rate-limits.ts';
@@ -143,7 +144,7 @@ export function attachRealtime(options: RealtimeOptions): Realtime {
       const told = dispatcher.infoFor(c.id);
       const position = told ? null : await desk.position(c.id);
       if (told) payload.queue = told;
-      else if (position !== null) payload.queue = { position, promise: null, reason: 'Working out how long the wait will be…' };
+      else if (position !== null) payload.queue = { position, promise: null, reason: systemWords(c.language).workingOutWait };
     }
     if (c.state === 'agent' && c.agentName) payload.agent = { name: c.agentName };
     return payload;
@@ -362,9 +363,10 @@ export function attachRealtime(options: RealtimeOptions): Realtime {
         socket.data = { conversationId: resumed.id, token: auth.data.token, address };
         if (auth.data.after !== undefined) socket.data.after = auth.data.after;
       } else {
-        const { conversation, token } = await desk.openConversation(auth.data.visitor, identity ?? undefined);
+        // The widget's language is the conversation's for good: a resumed one keeps the language it opened with.
+        const { conversation, token } = await desk.openConversation(auth.data.visitor, identity ?? undefined, auth.data.lang);
         socket.data = { conversationId: conversation.id, token, address };
-        log.info({ conversationId: conversation.id, origin, signedIn: identity !== null }, 'conversation opened');
+        log.info({ conversationId: conversation.id, origin, signedIn: identity !== null, language: conversation.language }, 'conversation opened');
       }
       next();
     })().catch((error: unknown) => {

@@ -196,6 +196,15 @@ const agentAdmin: Migration = {
   },
 };
 
+// 0007: the customer's language (the widget's, from the handshake that opened the conversation), kept on the
+// projection so the AI's reach and the customer's system messages follow it; null for every older conversation
+// (English, as before).
+const conversationLanguage: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('conversations').addColumn('language', 'text').execute();
+  },
+};
+
 /** Every migration, in order, for the given engine. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -206,6 +215,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       '0004_quality': quality,
       '0005_console_work': consoleWork,
       '0006_agent_admin': agentAdmin,
+      '0007_conversation_language': conversationLanguage,
     }),
   };
 }

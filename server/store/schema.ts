@@ -27,6 +27,8 @@ export interface ConversationsTable {
   visitor_hash: string | null;
   /** JSON of the latest TransferRecord between agents (migration 0005) */
   transfer: string | null;
+  /** the customer's language tag from the handshake that opened it; null: English assumed (migration 0007) */
+  language: string | null;
 }
 
 /** Replies agents insert from the console's picker (migration 0005); `text` may hold {customer.name} etc. */

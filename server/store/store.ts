@@ -126,6 +126,7 @@ function toConversation(row: ConversationRow): Conversation {
     triage: row.triage ? (JSON.parse(row.triage) as TriageSummary) : null,
     assistant: row.assistant ? (JSON.parse(row.assistant) as AssistantMemory) : null,
     transfer: row.transfer ? (JSON.parse(row.transfer) as TransferRecord) : null,
+    language: row.language ?? null,
   };
 }
 
@@ -148,6 +149,7 @@ function conversationColumns(c: Conversation): Omit<ConversationRow, 'id' | 'tok
     triage: c.triage ? JSON.stringify(c.triage) : null,
     assistant: c.assistant ? JSON.stringify(c.assistant) : null,
     transfer: c.transfer ? JSON.stringify(c.transfer) : null,
+    language: c.language,
   };
 }
 

@@ -71,10 +71,10 @@ export async function startTestTandem(
 
 /**
  * A customer connection, as the widget makes it: every (re)connect presents the token of the conversation it
- * holds; `after` is sent as given (the widget sends the last seq it has).
+ * holds; `after` is sent as given (the widget sends the last seq it has), and `lang` (the widget's language).
  */
-export function connectCustomer(url: string, auth: { token?: string; after?: number } = {}): Socket {
-  const held: { token?: string; after?: number } = { ...auth };
+export function connectCustomer(url: string, auth: { token?: string; after?: number; lang?: string } = {}): Socket {
+  const held: { token?: string; after?: number; lang?: string } = { ...auth };
   const socket = io(`${url}/customer`, {
     transports: ['websocket'],
     auth: (cb) => cb({ ...held }),

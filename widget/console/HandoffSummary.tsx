@@ -2,8 +2,13 @@
 // what the assistant already did, why it came to a person, the signals, and a suggested first step. An older
 // server sends only the plain-text summary; it is shown as it came.
 import { STEP_LABELS, TYPE_LABELS } from '../../shared/interaction-labels.ts';
-import type { AiStep, HandoffBrief, TransferView } from '../../shared/protocol.ts';
+import type { AiStep, HandoffBrief, LanguageView, TransferView } from '../../shared/protocol.ts';
 import { readableReason } from './TriageSignals.tsx';
+
+/** "German (de)"; the tag alone when it has no English name (as the server's plain-text brief says it). */
+function languageLine(language: LanguageView): string {
+  return language.name === language.tag ? language.tag : `${language.name} (${language.tag})`;
+}
 
 function Customer({ customer }: { customer: HandoffBrief['customer'] }) {
   if (!customer) return <dd class="muted">Not verified</dd>;
@@ -86,6 +91,12 @@ function Brief({ brief }: { brief: HandoffBrief }) {
         <div class="brief__part">
           <dt>Signed in at the shop</dt>
           <SignedIn identity={brief.signedIn} />
+        </div>
+      )}
+      {brief.language && (
+        <div class="brief__part">
+          <dt>Language</dt>
+          <dd class="brief__language">{languageLine(brief.language)}</dd>
         </div>
       )}
       <div class="brief__part">

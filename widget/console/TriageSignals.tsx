@@ -84,9 +84,11 @@ export interface TriageSignalsProps {
 
 function TypeName({ type, triage }: { type: InteractionType | null; triage: TriageView | null | undefined }) {
   const unsure = type !== null && triage && triage.confidence < UNSURE_BELOW;
+  // Triage did not read the customer's words (a language it does not serve): nothing will type it.
+  const unread = type === null ? triage?.unreadLanguage : undefined;
   return (
     <span class="type" data-type={type ?? 'none'}>
-      {typeLabel(type)}
+      {unread ? `Untyped: written in ${unread.name}` : typeLabel(type)}
       {unsure && <span class="type__unsure"> (unsure, {Math.round(triage.confidence * 100)} %)</span>}
     </span>
   );
@@ -101,22 +103,29 @@ export function PriorityTag({ priority, small = false }: { priority: Priority; s
   );
 }
 
-/** Mood, Sentiment and Reasons: the rows both forms share. */
+/** Mood, Sentiment and Reasons: the rows both forms share. Not measured in a language triage does not read. */
 function MoodRows({ triage, compact }: { triage: TriageView; compact: boolean }) {
+  const unread = triage.unreadLanguage;
   return (
     <>
       <div class="signals__row">
         <dt>Mood</dt>
-        <dd class="mood" data-distress={triage.distress}>
-          {DISTRESS_WORDS[triage.distress]}
-        </dd>
+        {unread ? (
+          <dd class="muted">not measured ({unread.name})</dd>
+        ) : (
+          <dd class="mood" data-distress={triage.distress}>
+            {DISTRESS_WORDS[triage.distress]}
+          </dd>
+        )}
       </div>
-      <div class="signals__row">
-        <dt>Sentiment</dt>
-        <dd>
-          <SentimentTrend values={triage.sentiments} />
-        </dd>
-      </div>
+      {!unread && (
+        <div class="signals__row">
+          <dt>Sentiment</dt>
+          <dd>
+            <SentimentTrend values={triage.sentiments} />
+          </dd>
+        </div>
+      )}
       {triage.reasons.length > 0 && (
         <div class="signals__row signals__row--reasons">
           <dt class={compact ? 'sr-only' : undefined}>Reasons</dt>

@@ -17,7 +17,7 @@ import { PENDING_KEY, OPEN_KEY, read, TOKEN_KEY, VISITOR_KEY, write } from './br
 import * as chat from './conversation.ts';
 import type { PendingMessage } from './conversation.ts';
 import { shopIdentity, tellPage } from './loader-link.ts';
-import type { Notice } from './words.ts';
+import { language, type Notice } from './words.ts';
 
 /** Same as MESSAGE_MAX_LENGTH in shared/protocol.ts; repeated so the widget bundle does not pull in zod. */
 export const MESSAGE_MAX_LENGTH = 2000;
@@ -172,7 +172,9 @@ function createSocket(): CustomerSocket {
       sentAfter = after !== undefined;
       const visitor = visitorId();
       const identity = shopIdentity();
-      const auth = token ? (sentAfter ? { token, after, visitor } : { token, visitor }) : { visitor };
+      // lang: the language a new conversation keeps (the server's words and the AI's reach follow it).
+      const lang = language.value;
+      const auth = token ? (sentAfter ? { token, after, visitor, lang } : { token, visitor, lang }) : { visitor, lang };
       cb(identity ? { ...auth, identity } : auth);
     },
   });

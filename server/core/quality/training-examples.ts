@@ -55,9 +55,12 @@ function customerTurns(events: readonly ConversationEvent[]): Turn[] {
   return turns;
 }
 
-/** A turn that says what the conversation is about: judged in scope, not a mere answer, enough words. */
+/**
+ * A turn that says what the conversation is about: judged in scope, not a mere answer, enough words, and read by
+ * triage (a language it does not serve would teach the English model another language's words as a type).
+ */
 function aboutTheMatter(t: Turn): boolean {
-  return t.record !== null && !t.record.outOfScope && !t.record.answersAssistant && t.text.trim().split(/\s+/).length >= MIN_WORDS;
+  return t.record !== null && !t.record.language && !t.record.outOfScope && !t.record.answersAssistant && t.text.trim().split(/\s+/).length >= MIN_WORDS;
 }
 
 function example(kind: ExampleKind, conversationId: string, t: Turn, label: TrainingExample['label'], labelSource: TrainingExample['labelSource']): TrainingExample {

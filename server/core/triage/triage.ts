@@ -65,12 +65,19 @@ export interface Decision {
 
 /** A decision as the conversation log keeps it and `npx tandem triage` prints it: the contract's fields, in the
  *  contract's order, and `shadow` when the type's AI mode is shadow. The per-turn signals stay in memory. */
-export type TriageRecord = Omit<Decision, 'signals'> & {
+export type TriageRecord = Omit<Decision, 'signals' | 'type'> & {
+  /** null when triage did not read the turn (`language`) */
+  type: InteractionType | null;
   /** the turn answered the assistant's own question ("yes", an order number): it does not retype the conversation */
   answersAssistant?: true;
+  /**
+   * Set when triage did not read the turn: the customer's language (their widget's), which the AI does not serve
+   * (language.ts). The decision is then the language's, not the models': a person, normal priority, no type.
+   */
+  language?: string;
 };
 
-export function decisionRecord(decision: Decision): TriageRecord {
+export function decisionRecord(decision: Decision): TriageRecord & { type: InteractionType } {
   const { type, confidence, outOfScope, oodScore, sentiment, distress, route, priority, reasons, shadow } = decision;
   return { type, confidence, outOfScope, oodScore, sentiment, distress, route, priority, reasons, ...(shadow ? { shadow } : {}) };
 }
