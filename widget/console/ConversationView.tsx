@@ -324,7 +324,7 @@ export function ConversationView({ conversation: c, column = false }: { conversa
                     <textarea
                       ref={replyBox}
                       id={`reply-${id}`}
-                      rows={3}
+                      rows={2}
                       placeholder="Enter sends, Shift+Enter starts a new line, / at the start picks a canned reply"
                       value={text}
                       aria-invalid={length > MESSAGE_MAX_LENGTH}
@@ -387,7 +387,7 @@ export function ConversationView({ conversation: c, column = false }: { conversa
                       ref={noteBox}
                       id={`note-${id}`}
                       class="note-box"
-                      rows={3}
+                      rows={2}
                       placeholder="Only agents see notes. Enter adds it, Shift+Enter starts a new line"
                       value={noteText}
                       aria-describedby={`note-hint-${id}`}
