@@ -7,11 +7,11 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AckResult, Message, SessionPayload, StatePayload } from '../../shared/protocol.ts';
 import { seriousViolations } from '../support/axe.ts';
-import { chromiumAvailable, launchChromium, requireBuild, SCREENSHOTS } from '../support/browser.ts';
-import { ADMIN, connectAgent, connectCustomer, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { browserSuite, chromiumAvailable, SCREENSHOTS } from '../support/browser.ts';
+import { ADMIN, connectAgent, connectCustomer, login, type TestTandem } from '../support/tandem.ts';
 import { eventually, nextEvent } from '../support/waiting.ts';
 
 const runs = chromiumAvailable();
@@ -44,16 +44,7 @@ describe.runIf(runs)('the console shell in a real browser', () => {
   let browser: Browser;
   const sockets: Socket[] = [];
 
-  beforeAll(async () => {
-    requireBuild();
-    tandem = await startTestTandem('sqlite');
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.disconnect();
-    await browser?.close();
-    await tandem?.destroy();
-  });
+  browserSuite((suite) => ({ tandem, browser } = suite), { sockets });
 
   /** A customer whose words send them to a person; resolves once they wait in the queue. */
   async function waitingCustomer(text: string): Promise<{ socket: Socket; id: string }> {

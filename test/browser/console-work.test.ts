@@ -6,11 +6,11 @@
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SessionPayload, StatePayload } from '../../shared/protocol.ts';
 import { seriousViolations } from '../support/axe.ts';
-import { chromiumAvailable, launchChromium, openWatchedPage, requireBuild, SCREENSHOTS } from '../support/browser.ts';
-import { addAgent, ADMIN, connectCustomer, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { browserSuite, chromiumAvailable, openWatchedPage, SCREENSHOTS } from '../support/browser.ts';
+import { addAgent, ADMIN, connectCustomer, type TestTandem } from '../support/tandem.ts';
 import { nextEvent } from '../support/waiting.ts';
 
 const WAIT = { timeout: 10_000 };
@@ -23,16 +23,7 @@ describe.runIf(runs)('the console work in a real browser', () => {
   const sockets: Socket[] = [];
   const cspViolations: string[] = [];
 
-  beforeAll(async () => {
-    requireBuild();
-    tandem = await startTestTandem('sqlite');
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.disconnect();
-    await browser?.close();
-    await tandem?.destroy();
-  });
+  browserSuite((suite) => ({ tandem, browser } = suite), { sockets });
 
   async function signIn(credentials: { email: string; password: string }, name: string, height?: number): Promise<Page> {
     const page = await openWatchedPage(browser, `${tandem.url}/console/`, name, cspViolations, height);

@@ -6,10 +6,10 @@
 import { join } from 'node:path';
 import type { Browser, Locator } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StatePayload } from '../../shared/protocol.ts';
-import { chromiumAvailable, launchChromium, openWatchedPage, requireBuild, SCREENSHOTS } from '../support/browser.ts';
-import { ADMIN, connectCustomer, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { browserSuite, chromiumAvailable, openWatchedPage, SCREENSHOTS } from '../support/browser.ts';
+import { ADMIN, connectCustomer, type TestTandem } from '../support/tandem.ts';
 import { nextEvent } from '../support/waiting.ts';
 
 const FRAUD_REPORT = "Someone used my card for a purchase I didn't make, I need help now";
@@ -22,16 +22,7 @@ describe.runIf(runs)('the handoff brief in a real browser', () => {
   const sockets: Socket[] = [];
   const cspViolations: string[] = [];
 
-  beforeAll(async () => {
-    requireBuild();
-    tandem = await startTestTandem('sqlite');
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.disconnect();
-    await browser?.close();
-    await tandem?.destroy();
-  });
+  browserSuite((suite) => ({ tandem, browser } = suite), { sockets });
 
   /** The term → definition pairs of the brief's description list, as the accessibility tree has them. */
   async function parts(scope: Locator): Promise<Record<string, string>> {

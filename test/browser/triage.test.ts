@@ -5,10 +5,10 @@
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message, StatePayload } from '../../shared/protocol.ts';
-import { chromiumAvailable, launchChromium, openWatchedPage, requireBuild, SCREENSHOTS } from '../support/browser.ts';
-import { ADMIN, connectCustomer, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { browserSuite, chromiumAvailable, openWatchedPage, SCREENSHOTS } from '../support/browser.ts';
+import { ADMIN, connectCustomer, type TestTandem } from '../support/tandem.ts';
 import { nextEvent } from '../support/waiting.ts';
 
 const FRAUD_REPORT = "Someone used my card for a purchase I didn't make, 349 EUR at an electronics shop!";
@@ -20,16 +20,7 @@ describe.runIf(runs)('triage in a real browser', () => {
   const sockets: Socket[] = [];
   const cspViolations: string[] = [];
 
-  beforeAll(async () => {
-    requireBuild();
-    tandem = await startTestTandem('sqlite');
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.disconnect();
-    await browser?.close();
-    await tandem?.destroy();
-  });
+  browserSuite((suite) => ({ tandem, browser } = suite), { sockets });
 
   // Both pages run under a strict CSP (no inline styles or scripts): what triage adds must work within it.
   const openPage = (path: string, name: string, height = 800): Promise<Page> =>

@@ -6,10 +6,10 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AckResult, Message, StatePayload } from '../../shared/protocol.ts';
-import { chromiumAvailable, launchChromium, openWatchedPage, requireBuild, SCREENSHOTS } from '../support/browser.ts';
-import { ADMIN, connectAgent, connectCustomer, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { browserSuite, chromiumAvailable, openWatchedPage, SCREENSHOTS } from '../support/browser.ts';
+import { ADMIN, connectAgent, connectCustomer, login, type TestTandem } from '../support/tandem.ts';
 import { nextEvent } from '../support/waiting.ts';
 
 const FIRST_CUSTOMER = 'I would like to change the delivery address of my order';
@@ -22,16 +22,7 @@ describe.runIf(runs)('a wait-time promise in a real browser', () => {
   const sockets: Socket[] = [];
   const cspViolations: string[] = [];
 
-  beforeAll(async () => {
-    requireBuild();
-    tandem = await startTestTandem('sqlite');
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.disconnect();
-    await browser?.close();
-    await tandem?.destroy();
-  });
+  browserSuite((suite) => ({ tandem, browser } = suite), { sockets });
 
   it('tells a waiting customer when a person will join and shows the agent the promise counting down', async () => {
     // The agent takes one chat at a time. The console has no capacity control, so it is set over the agent

@@ -3,9 +3,9 @@
 // ways with typing → agent closes → customer rates 4 stars → the rating is stored.
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium, openWatchedPage, requireBuild, SCREENSHOTS } from '../support/browser.ts';
-import { ADMIN, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, chromiumAvailable, openWatchedPage, SCREENSHOTS } from '../support/browser.ts';
+import { ADMIN, type TestTandem } from '../support/tandem.ts';
 
 const runs = chromiumAvailable();
 
@@ -13,15 +13,7 @@ describe.runIf(runs)('the whole story in a real browser', () => {
   let tandem: TestTandem;
   let browser: Browser;
 
-  beforeAll(async () => {
-    requireBuild();
-    tandem = await startTestTandem('sqlite');
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await tandem?.destroy();
-  });
+  browserSuite((suite) => ({ tandem, browser } = suite));
 
   const cspViolations: string[] = [];
 

@@ -5,10 +5,10 @@
 import { SignJWT } from 'jose';
 import type { Browser, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AckResult, QueueItem } from '../../shared/protocol.ts';
-import { chromiumAvailable, launchChromium, requireBuild } from '../support/browser.ts';
-import { connectAgent, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { browserSuite, chromiumAvailable } from '../support/browser.ts';
+import { connectAgent, login, type TestTandem } from '../support/tandem.ts';
 import { nextEvent } from '../support/waiting.ts';
 import { agentNamed, openHostPage } from '../support/widget-host.ts';
 
@@ -49,16 +49,7 @@ describe.runIf(runs)('the widget on a shop page: theming and the JavaScript API'
   let browser: Browser;
   const sockets: Socket[] = [];
 
-  beforeAll(async () => {
-    requireBuild();
-    tandem = await startTestTandem('sqlite', undefined, { TANDEM_IDENTITY_SECRET: IDENTITY_SECRET });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.disconnect();
-    await browser?.close();
-    await tandem?.destroy();
-  });
+  browserSuite((suite) => ({ tandem, browser } = suite), { env: { TANDEM_IDENTITY_SECRET: IDENTITY_SECRET }, sockets });
 
   it('takes its colour, corner, title and launcher text from the tag, and its shape and font from the page CSS', async () => {
     const { page, problems } = await openHostPage(browser, tandem.url, {

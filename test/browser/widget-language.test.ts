@@ -5,15 +5,15 @@
 // messages, the queue's reason) follow it, and a language the assistant does not read goes to a person, whose
 // console names it. The assistant's replies stay as the assistant wrote them.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { promiseSentence } from '../../shared/promise-words.ts';
 import { chat as de } from '../../widget/customer/i18n/de.ts';
 import { chat as en } from '../../widget/customer/i18n/en.ts';
 import { chat as es } from '../../widget/customer/i18n/es.ts';
 import { chat as sv } from '../../widget/customer/i18n/sv.ts';
 import { SYSTEM_WORDS } from '../../server/core/system-words.ts';
-import { chromiumAvailable, launchChromium, openWatchedPage, requireBuild } from '../support/browser.ts';
-import { ADMIN, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { browserSuite, chromiumAvailable, openWatchedPage } from '../support/browser.ts';
+import { ADMIN, type TestTandem } from '../support/tandem.ts';
 import { openHostPage } from '../support/widget-host.ts';
 
 const runs = chromiumAvailable();
@@ -50,15 +50,7 @@ describe.runIf(runs)('the widget in four languages', () => {
   let tandem: TestTandem;
   let browser: Browser;
 
-  beforeAll(async () => {
-    requireBuild();
-    tandem = await startTestTandem('sqlite');
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await tandem?.destroy();
-  });
+  browserSuite((suite) => ({ tandem, browser } = suite));
 
   /** Opens the chat by the launcher's `openChat` name, writes `text` and waits for it in the log named `log`. */
   async function chatIn(page: Page, names: { openChat: string; message: string; send: string; log: string }, text: string): Promise<void> {

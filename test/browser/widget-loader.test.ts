@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium, requireBuild } from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, chromiumAvailable } from '../support/browser.ts';
 import { REPO_ROOT } from '../../server/app.ts';
-import { startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { type TestTandem } from '../support/tandem.ts';
 import { openHostPage } from '../support/widget-host.ts';
 
 const runs = chromiumAvailable();
@@ -28,15 +28,7 @@ describe.runIf(runs)('the widget loader', () => {
   let tandem: TestTandem;
   let browser: Browser;
 
-  beforeAll(async () => {
-    requireBuild();
-    tandem = await startTestTandem('sqlite');
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await tandem?.destroy();
-  });
+  browserSuite((suite) => ({ tandem, browser } = suite));
 
   it('shows the launcher without the full widget, and fetches it when the customer opens the chat', async () => {
     const { page, fullWidgetRequests, problems } = await openHostPage(browser, tandem.url, { data: { preload: 'none' } });

@@ -4,10 +4,10 @@
 // status and beside their messages.
 import type { Browser, WebSocketRoute } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AckResult, QueueItem } from '../../shared/protocol.ts';
-import { chromiumAvailable, launchChromium, requireBuild } from '../support/browser.ts';
-import { connectAgent, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { browserSuite, chromiumAvailable } from '../support/browser.ts';
+import { connectAgent, login, type TestTandem } from '../support/tandem.ts';
 import { nextEvent } from '../support/waiting.ts';
 import { agentNamed, openHostPage } from '../support/widget-host.ts';
 
@@ -19,16 +19,7 @@ describe.runIf(runs)('the widget states honestly', () => {
   let browser: Browser;
   const sockets: Socket[] = [];
 
-  beforeAll(async () => {
-    requireBuild();
-    tandem = await startTestTandem('sqlite');
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.disconnect();
-    await browser?.close();
-    await tandem?.destroy();
-  });
+  browserSuite((suite) => ({ tandem, browser } = suite), { sockets });
 
   it('shows a message written while offline as waiting, and delivers it when the connection is back', async () => {
     // Every WebSocket of the page goes through this route, so the test can cut the link without the browser knowing.
@@ -112,16 +103,8 @@ describe.runIf(runs)('the widget under a rate limit', () => {
   let tandem: TestTandem;
   let browser: Browser;
 
-  beforeAll(async () => {
-    requireBuild();
-    // Two messages per two seconds from one address: a customer who types fast meets the limit at once.
-    tandem = await startTestTandem('sqlite', undefined, { TANDEM_RATE_LIMITS: 'customerMessagesPerIp=2/2' });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await tandem?.destroy();
-  });
+  // Two messages per two seconds from one address: a customer who types fast meets the limit at once.
+  browserSuite((suite) => ({ tandem, browser } = suite), { env: { TANDEM_RATE_LIMITS: 'customerMessagesPerIp=2/2' } });
 
   it('tells a customer who writes too fast, in their language, and sends every message by itself', async () => {
     const { page, problems } = await openHostPage(browser, tandem.url, { data: { lang: 'de' } });

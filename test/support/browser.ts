@@ -3,7 +3,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll } from 'vitest';
 import { REPO_ROOT } from '../../server/app.ts';
+import { startTestTandem, type TestTandem } from './tandem.ts';
 
 /** Where browser tests write the README's screenshots. */
 export const SCREENSHOTS = join(REPO_ROOT, 'docs/screenshots');
@@ -51,4 +54,29 @@ export async function openWatchedPage(browser: Browser, url: string, name: strin
   });
   await page.goto(url);
   return page;
+}
+
+/** What a browser suite gets: its own Tandem (embedded storage) and a Chromium. */
+export interface BrowserSuite {
+  tandem: TestTandem;
+  browser: Browser;
+}
+
+/**
+ * For the describe block it is called in: before its tests, a Tandem on the embedded store (with `env`) and a
+ * Chromium, handed to `use`; after them, `sockets` (the test's customer and agent links) disconnect and both stop.
+ */
+export function browserSuite(use: (suite: BrowserSuite) => void, options: { env?: Record<string, string>; sockets?: readonly Socket[] } = {}): void {
+  const started: Partial<BrowserSuite> = {};
+  beforeAll(async () => {
+    requireBuild();
+    started.tandem = await startTestTandem('sqlite', undefined, options.env);
+    started.browser = await launchChromium();
+    use(started as BrowserSuite);
+  });
+  afterAll(async () => {
+    for (const socket of options.sockets ?? []) socket.disconnect();
+    await started.browser?.close();
+    await started.tandem?.destroy();
+  });
 }
