@@ -109,8 +109,9 @@ describe.runIf(runs)('the widget is accessible', () => {
     await auto.page.getByRole('button', { name: 'Open chat' }).click();
     await auto.page.getByRole('textbox', { name: 'Message' }).waitFor();
     expect(await styleIn(auto.page, '.panel', 'background-color')).toBe('rgb(23, 25, 30)');
+    // The system turns light while the chat is open: the widget follows (the media query's change event).
     await auto.page.emulateMedia({ colorScheme: 'light' });
-    expect(await styleIn(auto.page, '.panel', 'background-color')).toBe('rgb(255, 255, 255)');
+    await expect.poll(() => styleIn(auto.page, '.panel', 'background-color')).toBe('rgb(255, 255, 255)');
     await auto.page.context().close();
   }, 60_000);
 

@@ -131,6 +131,11 @@ function mount(): void {
   const host = document.createElement('tandem-chat');
   host.setAttribute('data-position', options.position);
   host.setAttribute('data-theme', options.theme);
+  // The palette in use: "auto" follows the system, live, so the CSS holds the dark palette once.
+  const systemDark = matchMedia('(prefers-color-scheme: dark)');
+  const scheme = () => host.setAttribute('data-scheme', options.theme === 'dark' || (options.theme === 'auto' && systemDark.matches) ? 'dark' : 'light');
+  scheme();
+  systemDark.addEventListener('change', scheme);
   // Through the CSSOM, which a strict CSP allows (a style attribute it would not).
   if (options.color) host.style.setProperty('--tandem-accent', options.color);
   const shadow = host.attachShadow({ mode: 'open' });
