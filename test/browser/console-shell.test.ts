@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
-import type { AckResult, Message, SessionPayload, StatePayload } from '../../shared/protocol.ts';
+import type { Message, SessionPayload, StatePayload } from '../../shared/protocol.ts';
 import { seriousViolations } from '../support/axe.ts';
 import { browserSuite, chromiumAvailable, SCREENSHOTS } from '../support/browser.ts';
-import { ADMIN, connectAgent, connectCustomer, login, type TestTandem } from '../support/tandem.ts';
+import { ADMIN, connectAgent, connectCustomer, login, send, type TestTandem } from '../support/tandem.ts';
 import { eventually, nextEvent } from '../support/waiting.ts';
 
 const runs = chromiumAvailable();
@@ -34,10 +34,6 @@ const RECORD_NOTIFICATIONS = `
     return start.apply(this, args);
   };
 `;
-
-function send<T extends object = object>(socket: Socket, event: string, payload: unknown): Promise<AckResult<T>> {
-  return socket.timeout(10_000).emitWithAck(event, payload) as Promise<AckResult<T>>;
-}
 
 describe.runIf(runs)('the console shell in a real browser', () => {
   let tandem: TestTandem;

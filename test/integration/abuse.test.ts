@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AckResult, AssignedPayload, Message, SessionPayload } from '../../shared/protocol.ts';
+import type { AssignedPayload, Message, SessionPayload } from '../../shared/protocol.ts';
 import { MESSAGE_MAX_LENGTH } from '../../shared/protocol.ts';
-import { addAgent, ADMIN, ALLOWED_ORIGIN, connectAgent, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { addAgent, ADMIN, ALLOWED_ORIGIN, connectAgent, login, send, startTestTandem, type TestTandem } from '../support/tandem.ts';
 import { nextEvent } from '../support/waiting.ts';
 
 const SECRET = 'the-shop-and-tandem-share-this-secret-0123456789';
@@ -17,10 +17,6 @@ const SECRET = 'the-shop-and-tandem-share-this-secret-0123456789';
 const RATE_LIMITS = 'customerConnectionsPerIp=8/60,customerMessagesPerIp=15/60';
 
 type Refusal = Error & { data?: { message?: string; retryAfterSeconds?: number } };
-
-function send<T extends object = object>(socket: Socket, event: string, payload: unknown): Promise<AckResult<T>> {
-  return socket.timeout(10_000).emitWithAck(event, payload) as Promise<AckResult<T>>;
-}
 
 let lastHost = 0;
 /** A client address of its own (TEST-NET-3). */

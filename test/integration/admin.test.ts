@@ -10,7 +10,6 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type {
-  AckResult,
   AgentAdminView,
   InteractionType,
   InviteResponse,
@@ -22,7 +21,7 @@ import type {
 } from '../../shared/protocol.ts';
 import type { TypePolicyView } from '../../shared/quality.ts';
 import { enginesUnderTest, REDIS_URL, redisUnderTest } from '../support/engines.ts';
-import { addAgent, ADMIN, connectAgent, connectCustomer, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { addAgent, ADMIN, api, connectAgent, connectCustomer, login, send, startTestTandem, type TestTandem } from '../support/tandem.ts';
 import { eventually, nextEvent } from '../support/waiting.ts';
 
 const engines = await enginesUnderTest();
@@ -30,19 +29,6 @@ const engines = await enginesUnderTest();
 type Me = { agent: { id: string; name: string; role: string }; status: PresenceStatus; capacity: number; skills: InteractionType[] | null };
 type ErrorReply = { error: { code: string; message: string } };
 type PolicyReply = { policy: Record<InteractionType, TypePolicyView>; targets: Record<InteractionType, TypeTargetsView> };
-
-async function api<T = unknown>(t: TestTandem, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${t.url}/api${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
-}
-
-function send<T extends object = object>(socket: Socket, event: string, payload: unknown): Promise<AckResult<T>> {
-  return socket.timeout(10_000).emitWithAck(event, payload) as Promise<AckResult<T>>;
-}
 
 const tokenOf = (invite: InviteResponse) => new URL(invite.inviteUrl).hash.replace(/^#invite=/, '');
 

@@ -4,7 +4,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type {
-  AckResult,
   AgentSummary,
   AssignedPayload,
   CannedReply,
@@ -18,7 +17,7 @@ import type {
   TransferView,
 } from '../../shared/protocol.ts';
 import { enginesUnderTest } from '../support/engines.ts';
-import { addAgent, ADMIN, connectAgent, connectCustomer, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { addAgent, ADMIN, api, connectAgent, connectCustomer, login, send, startTestTandem, type TestTandem } from '../support/tandem.ts';
 import { eventually, nextEvent } from '../support/waiting.ts';
 
 const engines = await enginesUnderTest();
@@ -26,24 +25,11 @@ const engines = await enginesUnderTest();
 type Credentials = { email: string; password: string };
 type QueuePayload = { items: QueueItem[] };
 
-function send<T extends object = object>(socket: Socket, event: string, payload: unknown): Promise<AckResult<T>> {
-  return socket.timeout(10_000).emitWithAck(event, payload) as Promise<AckResult<T>>;
-}
-
 /** Everything a socket receives from now on, as JSON text per event, to search for what must never arrive. */
 function everything(socket: Socket): string[] {
   const seen: string[] = [];
   socket.onAny((event: string, ...args: unknown[]) => seen.push(`${event} ${JSON.stringify(args)}`));
   return seen;
-}
-
-async function api<T = unknown>(t: TestTandem, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${t.url}/api${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
 }
 
 describe.each(engines)('console work on %s storage', (engine) => {

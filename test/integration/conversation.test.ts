@@ -1,17 +1,13 @@
 // The whole path over real sockets and real storage, once on the embedded engine and once on PostgreSQL.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
-import type { AckResult, AssignedPayload, Message, QueueItem, SessionPayload, StatePayload } from '../../shared/protocol.ts';
+import type { AssignedPayload, Message, QueueItem, SessionPayload, StatePayload } from '../../shared/protocol.ts';
 import { MESSAGE_MAX_LENGTH } from '../../shared/protocol.ts';
 import { enginesUnderTest } from '../support/engines.ts';
-import { addAgent, ALLOWED_ORIGIN, connectAgent, connectCustomer, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { addAgent, ALLOWED_ORIGIN, connectAgent, connectCustomer, login, send, startTestTandem, type TestTandem } from '../support/tandem.ts';
 import { eventually, nextEvent } from '../support/waiting.ts';
 
 const engines = await enginesUnderTest();
-
-function send<T extends object = object>(socket: Socket, event: string, payload: unknown): Promise<AckResult<T>> {
-  return socket.timeout(10_000).emitWithAck(event, payload) as Promise<AckResult<T>>;
-}
 
 describe.each(engines)('a conversation on %s storage', (engine) => {
   let tandem: TestTandem;

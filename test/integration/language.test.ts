@@ -3,10 +3,10 @@
 // German and the AI says nothing; the language survives a restart; a deployment whose AI serves German keeps it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import type { AckResult, AssignedPayload, Message, QueueItem, SessionPayload, StatePayload } from '../../shared/protocol.ts';
+import type { AssignedPayload, Message, QueueItem, SessionPayload, StatePayload } from '../../shared/protocol.ts';
 import { SYSTEM_WORDS } from '../../server/core/system-words.ts';
 import { enginesUnderTest } from '../support/engines.ts';
-import { connectAgent, connectCustomer, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { connectAgent, connectCustomer, login, send, startTestTandem, type TestTandem } from '../support/tandem.ts';
 import { nextEvent } from '../support/waiting.ts';
 
 const engines = await enginesUnderTest();
@@ -15,10 +15,6 @@ const REASON = 'The customer writes German; the assistant and triage read Englis
 const de = SYSTEM_WORDS.de;
 /** Every reason a German customer in the queue may read for having no number yet. */
 const GERMAN_REASONS = [de.workingOutWait, ...Object.values(de.noNumber)];
-
-function send<T extends object = object>(socket: Socket, event: string, payload: unknown): Promise<AckResult<T>> {
-  return socket.timeout(10_000).emitWithAck(event, payload) as Promise<AckResult<T>>;
-}
 
 describe.each(engines)('the customer’s language on %s storage', (engine) => {
   let tandem: TestTandem;

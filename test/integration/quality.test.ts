@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
-import type { AckResult, Message, SessionPayload, StatePayload } from '../../shared/protocol.ts';
+import type { Message, SessionPayload, StatePayload } from '../../shared/protocol.ts';
 import type { QualityAlarmView, QualityReport, TypePolicyView } from '../../shared/quality.ts';
 import { REPO_ROOT } from '../../server/app.ts';
 import type { InteractionOutcome } from '../../server/core/quality/outcome.ts';
@@ -18,17 +18,13 @@ import type { TrainingExample } from '../../server/core/quality/training-example
 import { stream, standardNormal } from '../../server/sim/random.ts';
 import { labelledJsonl } from '../../server/triage/datasets.ts';
 import { enginesUnderTest } from '../support/engines.ts';
-import { addAgent, connectAgent, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { addAgent, api, connectAgent, login, send, startTestTandem, type TestTandem } from '../support/tandem.ts';
 import { nextEvent } from '../support/waiting.ts';
 import { outcomeWith } from '../support/outcomes.ts';
 
 const engines = await enginesUnderTest();
 const run = promisify(execFile);
 const DAY_MS = 86_400_000;
-
-function send<T extends object = object>(socket: Socket, event: string, payload: unknown): Promise<AckResult<T>> {
-  return socket.timeout(10_000).emitWithAck(event, payload) as Promise<AckResult<T>>;
-}
 
 /** A customer connection as the widget makes it, with the browser's visitor id when given. */
 function connectVisitor(url: string, visitor?: string): Socket {
@@ -41,13 +37,6 @@ function connectVisitor(url: string, visitor?: string): Socket {
 }
 
 /** A JSON request to the HTTP API with an agent's bearer token (or none). */
-async function api<T = unknown>(t: TestTandem, method: 'GET' | 'POST', path: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${t.url}/api${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  return { status: response.status, body: (await response.json()) as T };
-}
 
 async function examplesOf(t: TestTandem, conversationId: string): Promise<TrainingExample[]> {
   const found: TrainingExample[] = [];

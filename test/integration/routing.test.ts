@@ -5,19 +5,15 @@
 // are read at start and because queue positions must not depend on what other tests left waiting.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import type { AckResult, AssignedPayload, LoginResponse, Message, QueueItem, SessionPayload, StatePayload } from '../../shared/protocol.ts';
+import type { AssignedPayload, LoginResponse, Message, QueueItem, SessionPayload, StatePayload } from '../../shared/protocol.ts';
 import { enginesUnderTest } from '../support/engines.ts';
-import { addAgent, ADMIN, connectAgent, connectCustomer, login, startTestTandem, type TestTandem } from '../support/tandem.ts';
+import { addAgent, ADMIN, connectAgent, connectCustomer, login, send, startTestTandem, type TestTandem } from '../support/tandem.ts';
 import { eventually, nextEvent } from '../support/waiting.ts';
 
 const engines = await enginesUnderTest();
 
 type QueuePayload = { items: QueueItem[] };
 type Credentials = { email: string; password: string };
-
-function send<T extends object = object>(socket: Socket, event: string, payload: unknown): Promise<AckResult<T>> {
-  return socket.timeout(10_000).emitWithAck(event, payload) as Promise<AckResult<T>>;
-}
 
 /** Every `event` payload `socket` receives from now on, in order. */
 function record<T>(socket: Socket, event: string): T[] {

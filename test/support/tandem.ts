@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
-import type { LoginResponse, SessionPayload } from '../../shared/protocol.ts';
+import type { AckResult, LoginResponse, SessionPayload } from '../../shared/protocol.ts';
 import { startTandem, type Tandem } from '../../server/app.ts';
 import { hashPassword } from '../../server/auth/agent-accounts.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -116,3 +116,19 @@ export async function login(url: string, credentials = ADMIN): Promise<LoginResp
 export function connectAgent(url: string, token: string): Socket {
   return io(`${url}/agent`, { transports: ['websocket'], auth: { token }, forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 500 });
 }
+
+/** Emits an event and resolves with its acknowledgement (failing after 10 s without one). */
+export function send<T extends object = object>(socket: Socket, event: string, payload: unknown): Promise<AckResult<T>> {
+  return socket.timeout(10_000).emitWithAck(event, payload) as Promise<AckResult<T>>;
+}
+
+/** Calls the HTTP API (`/api` + `path`) with an agent's token if given; the status and the JSON body (null when empty). */
+export async function api<T = unknown>(t: Tandem, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${t.url}/api${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
