@@ -167,9 +167,8 @@ export const AgentCloseInput = z.object({
   label: z.enum(INTERACTION_TYPES).optional(),
 });
 
-/** `POST /api/quality/policy/:type`: the type in the path, the mode in the body (docs/QUALITY.md). */
+/** `POST /api/quality/policy/:type`: the type in the path (the body is PolicyEditInput, below). */
 export const InteractionTypeParam = z.enum(INTERACTION_TYPES);
-export const PolicyChangeInput = z.object({ ai: z.enum(['on', 'off', 'shadow']) });
 
 // ---- event maps ----
 
